@@ -1,0 +1,11 @@
+# Every dependency comes from Debian's packages (scripts/setup.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(prometheus-cpp REQUIRED)
+find_package(GTest REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(rdkafka REQUIRED IMPORTED_TARGET rdkafka>=2.0)
+pkg_check_modules(rdkafkacpp REQUIRED IMPORTED_TARGET rdkafka++>=2.0)
+pkg_check_modules(pqxx REQUIRED IMPORTED_TARGET libpqxx>=6.4)
+pkg_check_modules(rapidjson REQUIRED IMPORTED_TARGET RapidJSON)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building, testing and running Tributary locally need on Debian 12, skipping what
+# is present, then the pinned npm test data. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates curl procps iproute2
+  libboost1.81-dev libssl-dev openssl librdkafka-dev rapidjson-dev libpqxx-dev
+  prometheus-cpp-dev libgtest-dev libgmock-dev googletest
+  postgresql-15 postgresql-client-15 kcat
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+# A machine may have Node.js from elsewhere than Debian (its npm conflicts with Debian's): only a
+# missing command means a missing install.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Test data: GitHub's example payloads, pinned in tests/data/package.json (and its lock file).
+if [ ! -f tests/data/node_modules/@octokit/webhooks-examples/package.json ]; then
+  echo "setup: installing pinned test data (@octokit/webhooks-examples)"
+  (cd tests/data && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: done"
