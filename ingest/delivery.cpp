@@ -1,0 +1,91 @@
+#include "ingest/delivery.hpp"
+
+#include "core/envelope.hpp"
+#include "ingest/form_decoding.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace tributary::ingest {
+namespace {
+
+constexpr std::size_t k_max_name_length = 128;
+
+// GitHub's event names are lower-case words joined by underscores; anything else is refused so
+// that the event can safely become a metric label and a Kafka header.
+bool valid_event_name(std::string_view name) {
+  return !name.empty() && name.size() <= k_max_name_length &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// GitHub sends a GUID; the reconciler sends its own deterministic identifiers. Both stay within
+// this alphabet, which is safe in logs, headers and the JSON answer.
+bool valid_delivery_id(std::string_view id) {
+  return !id.empty() && id.size() <= k_max_name_length &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+                  c == ':';
+         });
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(rejection reason) {
+  switch (reason) {
+    case rejection::missing_event: return "missing_event";
+    case rejection::missing_delivery_id: return "missing_delivery_id";
+    case rejection::unsupported_media_type: return "unsupported_media_type";
+    case rejection::missing_form_payload: return "missing_form_payload";
+    case rejection::not_json: return "not_json";
+  }
+  return "unknown";
+}
+
+std::string media_type(std::string_view content_type) {
+  std::string type(trim(content_type.substr(0, content_type.find(';'))));
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type;
+}
+
+std::variant<delivery, rejection> parse_delivery(const webhook_headers& headers, std::string body) {
+  if (!valid_event_name(headers.event)) return rejection::missing_event;
+  if (!valid_delivery_id(headers.delivery)) return rejection::missing_delivery_id;
+
+  delivery result;
+  const auto type = media_type(headers.content_type);
+  if (type == "application/json") {
+    result.payload = std::move(body);
+  } else if (type == "application/x-www-form-urlencoded") {
+    auto payload = form_field(body, "payload");
+    if (!payload) return rejection::missing_form_payload;
+    result.payload = std::move(*payload);
+  } else {
+    return rejection::unsupported_media_type;
+  }
+
+  // Iterative parsing: a hostile body of nested brackets must not exhaust the stack.
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      result.payload.data(), result.payload.size());
+  if (document.HasParseError()) return rejection::not_json;
+
+  result.event = headers.event;
+  result.id = headers.delivery;
+  result.hook_id = headers.hook_id;
+  result.target_type = headers.target_type;
+  result.target_id = headers.target_id;
+  result.key = core::envelope::message_key(document, result.id);
+  return result;
+}
+
+}  // namespace tributary::ingest

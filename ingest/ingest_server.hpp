@@ -1,0 +1,14 @@
+#pragma once
+
+#include "ingest/ingest_settings.hpp"
+
+namespace tributary::ingest {
+
+/// Runs tributary-ingest until SIGTERM or SIGINT: the metrics endpoint, the producer, the
+/// readiness probe and the listener on `config.threads` I/O threads. On the signal it stops
+/// accepting, waits (at most INGEST_SHUTDOWN_GRACE) until every request read has been answered
+/// from its delivery report, flushes the producer and returns 0. Throws core::settings_error when
+/// an address or a TLS file can't be used. Call from the main thread, once.
+int run_ingest(const ingest_config& config);
+
+}  // namespace tributary::ingest

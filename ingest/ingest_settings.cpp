@@ -1,0 +1,110 @@
+#include "ingest/ingest_settings.hpp"
+
+#include <thread>
+
+namespace tributary::ingest {
+namespace {
+
+std::size_t positive(const core::settings& settings, std::string_view name) {
+  const auto value = settings.get_int(name);
+  if (value <= 0) throw core::settings_error(std::string(name) + " must be a positive integer");
+  return static_cast<std::size_t>(value);
+}
+
+std::chrono::milliseconds positive_duration(const core::settings& settings, std::string_view name) {
+  const auto value = settings.get_duration(name);
+  if (value.count() <= 0) throw core::settings_error(std::string(name) + " must be a positive duration");
+  return value;
+}
+
+}  // namespace
+
+std::vector<core::setting_spec> ingest_setting_specs() {
+  return {
+      core::common_settings::kafka_bootstrap_servers(),
+      core::common_settings::kafka_topic(),
+      {"INGEST_LISTEN", "0.0.0.0:8443", "address:port of the webhook endpoint (port 0: any free port, logged)"},
+      {"INGEST_TLS_CERT", "", "PEM certificate chain; with INGEST_TLS_KEY enables HTTPS (plain HTTP is still detected on the same port)"},
+      {"INGEST_TLS_KEY", "", "PEM private key of INGEST_TLS_CERT"},
+      {"INGEST_PATH", "/webhooks/github", "the webhook path"},
+      {"GITHUB_WEBHOOK_SECRET", "", "comma-separated webhook secrets; a signature under any one is accepted (rotation)", true, true},
+      {"INGEST_MAX_BODY_BYTES", "26214400", "larger bodies are answered 413 (GitHub's cap is 25 MiB)"},
+      core::common_settings::metrics_listen("0.0.0.0:9464"),
+      core::common_settings::log_level(),
+      {"INGEST_MAX_HEADER_BYTES", "32768", "larger request headers are answered 431"},
+      {"INGEST_MAX_CONNECTIONS", "10000", "open connections beyond this are closed at once"},
+      {"INGEST_THREADS", "0", "I/O threads; 0 means one per core"},
+      {"INGEST_HEADER_TIMEOUT", "10s", "time allowed for the TLS handshake, and for a request's header (including a keep-alive wait)"},
+      {"INGEST_BODY_TIMEOUT", "60s", "time allowed to read a request's body, and to write an answer"},
+      {"INGEST_SHUTDOWN_GRACE", "20s", "on SIGTERM, how long requests in flight may take to be answered before exit"},
+      {"INGEST_RETRY_AFTER", "5s", "Retry-After of a 503 answer"},
+      {"INGEST_READY_PROBE_INTERVAL", "1s", "how often /readyz asks the broker for metadata"},
+      {"INGEST_READY_PROBE_TIMEOUT", "2s", "how long one readiness probe waits for the broker"},
+  };
+}
+
+std::map<std::string, std::string> ingest_producer_defaults() {
+  return {
+      {"message.timeout.ms", "7000"},  // librdkafka notices expiry up to ~1 s late: 503 well before GitHub gives up at 10 s
+      {"message.max.bytes", "33554432"},    // a 25 MiB payload plus key and headers
+      {"compression.type", "lz4"},
+      {"reconnect.backoff.ms", "100"},
+      {"reconnect.backoff.max.ms", "1000"},  // a returning broker is used within a second
+  };
+}
+
+std::vector<std::string> split_secrets(std::string_view list) {
+  std::vector<std::string> secrets;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t' || item.back() == '\n' ||
+                             item.back() == '\r'))
+      item.remove_suffix(1);
+    if (!item.empty()) secrets.emplace_back(item);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
+  return secrets;
+}
+
+ingest_config make_ingest_config(const core::settings& settings) {
+  ingest_config config;
+  config.listen = core::parse_listen_address(settings.get("INGEST_LISTEN"));
+  config.path = settings.get("INGEST_PATH");
+  if (config.path.empty() || config.path.front() != '/')
+    throw core::settings_error("INGEST_PATH must start with /");
+
+  const auto cert = settings.find("INGEST_TLS_CERT").value_or("");
+  const auto key = settings.find("INGEST_TLS_KEY").value_or("");
+  if (cert.empty() != key.empty())
+    throw core::settings_error("INGEST_TLS_CERT and INGEST_TLS_KEY must be set together");
+  if (!cert.empty()) config.tls = tls_files{cert, key};
+
+  config.secrets = split_secrets(settings.find("GITHUB_WEBHOOK_SECRET").value_or(""));
+  if (config.secrets.empty())
+    throw core::settings_error("GITHUB_WEBHOOK_SECRET (or GITHUB_WEBHOOK_SECRET_FILE) is required");
+
+  config.topic = settings.get("KAFKA_TOPIC");
+  config.metrics_listen = settings.get("METRICS_LISTEN");
+  config.max_body_bytes = positive(settings, "INGEST_MAX_BODY_BYTES");
+  config.max_header_bytes = positive(settings, "INGEST_MAX_HEADER_BYTES");
+  config.max_connections = positive(settings, "INGEST_MAX_CONNECTIONS");
+  const auto threads = settings.get_int("INGEST_THREADS");
+  if (threads < 0) throw core::settings_error("INGEST_THREADS must be 0 or more");
+  config.threads = threads > 0 ? static_cast<unsigned>(threads)
+                               : std::max(1u, std::thread::hardware_concurrency());
+  config.header_timeout = positive_duration(settings, "INGEST_HEADER_TIMEOUT");
+  config.body_timeout = positive_duration(settings, "INGEST_BODY_TIMEOUT");
+  config.shutdown_grace = positive_duration(settings, "INGEST_SHUTDOWN_GRACE");
+  config.retry_after = std::chrono::ceil<std::chrono::seconds>(
+      positive_duration(settings, "INGEST_RETRY_AFTER"));
+  config.ready_probe_interval = positive_duration(settings, "INGEST_READY_PROBE_INTERVAL");
+  config.ready_probe_timeout = positive_duration(settings, "INGEST_READY_PROBE_TIMEOUT");
+
+  config.producer_properties = ingest_producer_defaults();
+  for (const auto& [name, value] : settings.kafka_properties()) config.producer_properties[name] = value;
+  return config;
+}
+
+}  // namespace tributary::ingest

@@ -1,0 +1,61 @@
+#include "ingest/http_answer.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tributary::ingest {
+namespace {
+
+constexpr std::chrono::seconds retry{7};
+
+TEST(answer_for, accepted_is_202_with_the_delivery_id) {
+  const auto answer = answer_for(outcome::accepted{"abc-1"}, retry);
+  EXPECT_EQ(answer.status, 202u);
+  EXPECT_EQ(answer.body, R"({"delivery":"abc-1"})");
+  EXPECT_EQ(answer.retry_after.count(), 0);
+}
+
+TEST(answer_for, each_outcome_has_its_status) {
+  const std::vector<std::pair<request_outcome, unsigned>> cases{
+      {outcome::alive{}, 200},
+      {outcome::ready{}, 200},
+      {outcome::not_ready{}, 503},
+      {outcome::not_found{}, 404},
+      {outcome::method_not_allowed{}, 405},
+      {outcome::payload_too_large{}, 413},
+      {outcome::header_too_large{}, 431},
+      {outcome::bad_request{}, 400},
+      {outcome::missing_signature{}, 401},
+      {outcome::bad_signature{}, 401},
+      {outcome::invalid{rejection::missing_event}, 400},
+      {outcome::invalid{rejection::missing_delivery_id}, 400},
+      {outcome::invalid{rejection::unsupported_media_type}, 415},
+      {outcome::invalid{rejection::missing_form_payload}, 400},
+      {outcome::invalid{rejection::not_json}, 400},
+      {outcome::broker_unavailable{}, 503},
+      {outcome::internal_error{}, 500},
+  };
+  for (const auto& [result, status] : cases) {
+    const auto answer = answer_for(result, retry);
+    EXPECT_EQ(answer.status, status) << answer.body;
+    if (status >= 400) {
+      EXPECT_TRUE(answer.body.starts_with("{\"error\":\"")) << answer.body;
+      EXPECT_TRUE(answer.body.ends_with("\"}")) << answer.body;
+    }
+  }
+}
+
+TEST(answer_for, only_unavailability_says_when_to_retry) {
+  EXPECT_EQ(answer_for(outcome::broker_unavailable{}, retry).retry_after, retry);
+  EXPECT_EQ(answer_for(outcome::not_ready{}, retry).retry_after, retry);
+  EXPECT_EQ(answer_for(outcome::internal_error{}, retry).retry_after.count(), 0);
+  EXPECT_EQ(answer_for(outcome::bad_signature{}, retry).retry_after.count(), 0);
+}
+
+TEST(status_class, groups_by_hundreds) {
+  EXPECT_EQ(status_class(202), "2xx");
+  EXPECT_EQ(status_class(401), "4xx");
+  EXPECT_EQ(status_class(503), "5xx");
+}
+
+}  // namespace
+}  // namespace tributary::ingest

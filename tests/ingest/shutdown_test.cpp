@@ -1,0 +1,69 @@
+// SIGTERM under load loses no delivery that was answered 2xx, and ingest exits 0 in bounded time.
+#include "tests/harness/broker_control.hpp"
+#include "tests/harness/wait_until.hpp"
+#include "tests/ingest/running_ingest.hpp"
+#include "tests/ingest/topic_reader.hpp"
+#include "tests/ingest/webhook_traffic.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace tributary::testing {
+namespace {
+
+TEST(ingest_shutdown, sigterm_under_load_loses_no_accepted_delivery) {
+  const auto topic = fresh_topic("ingest_shutdown");
+  running_ingest ingest(topic);
+  const auto url = ingest.url();
+  const auto traffic = example_traffic(url, running_ingest::secret, 3000, 0.25);
+
+  std::atomic<std::size_t> answered{0};
+  std::vector<replay::send_result> results;
+  std::thread load([&] {
+    replay::client_options options;
+    options.concurrency = 16;
+    options.on_result = [&](std::size_t, const replay::send_result&) { ++answered; };
+    results = replay::send_requests(url, traffic.requests, options);
+  });
+  ASSERT_TRUE(wait_until([&] { return answered.load() >= 300; }, std::chrono::seconds(60)));
+  const auto signalled = std::chrono::steady_clock::now();
+  ingest.process().send_signal(SIGTERM);
+  const auto status = ingest.process().wait_for_exit(std::chrono::seconds(40));
+  const auto exit_time = std::chrono::steady_clock::now() - signalled;
+  load.join();
+  ASSERT_TRUE(status) << "ingest did not exit after SIGTERM";
+  EXPECT_TRUE(status->success()) << ingest.process().stderr_text();
+  // Every request read before the signal was answered from its delivery report, not abandoned
+  // when the grace period ran out.
+  EXPECT_EQ(ingest.process().stderr_text().find("unanswered"), std::string::npos)
+      << ingest.process().stderr_text();
+
+  std::set<std::string> accepted;
+  std::size_t refused = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].status == 202)
+      accepted.insert(traffic.deliveries[i].id);
+    else
+      ++refused;
+  }
+  std::cout << "answered 202: " << accepted.size() << ", not: " << refused << ", exit after SIGTERM: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(exit_time).count() << " ms\n";
+  EXPECT_GE(accepted.size(), 300u);
+  EXPECT_GT(refused, 0u) << "the load ended before the signal: nothing was tested";
+
+  const auto messages = read_topic(topic, accepted.size());
+  std::map<std::string, int> copies;
+  for (const auto& message : messages) ++copies[message.headers.find("github-delivery")->second];
+  std::size_t lost = 0;
+  for (const auto& id : accepted) {
+    if (!copies.contains(id)) ++lost;
+  }
+  EXPECT_EQ(lost, 0u) << "of " << accepted.size() << " deliveries answered 202";
+  for (const auto& [id, count] : copies) EXPECT_EQ(count, 1) << id;
+}
+
+}  // namespace
+}  // namespace tributary::testing
