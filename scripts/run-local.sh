@@ -14,7 +14,7 @@ bash scripts/setup.sh
 build_dir=${TRIBUTARY_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"
-bin="$root/$build_dir"
+case $build_dir in /*) bin=$build_dir ;; *) bin="$root/$build_dir" ;; esac
 
 state="$root/.run"
 logs="$state/logs"
@@ -50,7 +50,7 @@ if [ "$(id -u)" -eq 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
   as_pg_user=(runuser -u postgres --)
   mkdir -p "$state/postgres" "$state/pg-socket"
-  chown postgres "$state/postgres" "$state/pg-socket"
+  chown postgres "$state/postgres" "$state/pg-socket" "$logs"
 fi
 if [ ! -f "$state/postgres/PG_VERSION" ]; then
   echo "run-local: creating a PostgreSQL cluster in .run/postgres"
@@ -117,14 +117,14 @@ Tributary is running (${started[*]}).
   Metrics         http://127.0.0.1:9464/metrics (ingest), :9465 (worker), :9466 (reconciler)
   Logs            .run/logs/
   Send GitHub's example payloads:
-    $build_dir/tools/replay/tributary-replay --url https://127.0.0.1:$ingest_port/webhooks/github --insecure \\
-      --secret-file .run/webhook-secret --examples
+    GITHUB_WEBHOOK_SECRET=\$(cat .run/webhook-secret) $build_dir/tools/replay/tributary-replay \\
+      --url https://127.0.0.1:$ingest_port/webhooks/github --insecure --examples
 EOT
 
 if [ "$mode" = "--check" ]; then
   source scripts/lib/local_check.sh
   local_check
-  exit 0
+  exit $?
 fi
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}" || true

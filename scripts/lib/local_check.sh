@@ -1,0 +1,23 @@
+# Sourced by run-local.sh --check once everything runs: sends GitHub's example payloads through the
+# local pipeline and shows what reached Kafka and PostgreSQL. Uses run-local.sh's variables.
+local_check() {
+  echo
+  echo "run-local --check: sending every example payload of @octokit/webhooks-examples (a quarter form-encoded)"
+  GITHUB_WEBHOOK_SECRET=$(cat "$state/webhook-secret") "$bin/tools/replay/tributary-replay" \
+    --url "https://127.0.0.1:$ingest_port/webhooks/github" --insecure --examples --form-share 0.25
+  if [ ! -x "$bin/workers/tributary-worker" ]; then
+    echo "run-local --check: no worker built yet; the events are on the topic only"
+    return 0
+  fi
+  local psql=("$pg_bin/psql" -X -q "$database_url")
+  local folded=0
+  for _ in $(seq 1 60); do
+    folded=$("${psql[@]}" -tA -c "SELECT count(*) FROM github.deliveries")
+    [ "$folded" -ge 329 ] && break
+    sleep 1
+  done
+  echo "run-local --check: $folded deliveries folded into PostgreSQL"
+  "${psql[@]}" -c "SELECT * FROM analytics.developer_summary ORDER BY login LIMIT 10"
+  "${psql[@]}" -c "SELECT count(*) AS dead_letters FROM github.dead_letters"
+  [ "$folded" -ge 329 ] || { echo "run-local --check: the worker did not fold every delivery"; return 1; }
+}

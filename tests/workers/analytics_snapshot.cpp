@@ -1,0 +1,69 @@
+#include "tests/workers/analytics_snapshot.hpp"
+
+#include "core/migrations.hpp"
+#include "schemas/embedded_migrations.hpp"
+#include "tests/harness/database.hpp"
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+
+namespace tributary::testing {
+
+std::map<std::string, std::vector<std::string>> analytics_snapshot(const std::string& url) {
+  static const std::vector<std::pair<std::string, std::string>> queries = {
+      {"developer_activity_daily",
+       "SELECT day, login, repo, commits, additions, deletions, prs_opened, prs_merged, "
+       "reviews_submitted, issues_opened, issues_closed FROM analytics.developer_activity_daily "
+       "ORDER BY day, login COLLATE \"C\", repo COLLATE \"C\""},
+      {"developer_summary",
+       "SELECT login, commits, additions, deletions, prs_opened, prs_merged, reviews_submitted, "
+       "issues_opened, issues_closed, open_issues_assigned, stars_received "
+       "FROM analytics.developer_summary ORDER BY login COLLATE \"C\""},
+      {"pull_request_cycle",
+       "SELECT repo, number, author, created_at, first_review_at, merged_at, closed_at, additions, "
+       "deletions, changed_files, round(hours_to_first_review, 4), round(hours_to_merge, 4) "
+       "FROM analytics.pull_request_cycle ORDER BY repo COLLATE \"C\", number"},
+      {"repository_stars",
+       "SELECT repo, owner, stars, stars_known_at FROM analytics.repository_stars "
+       "ORDER BY repo COLLATE \"C\""},
+      {"leaderboard",
+       "SELECT login, score, rank, commits, additions, deletions, prs_opened, prs_merged, "
+       "reviews_submitted, issues_opened, issues_closed, open_issues_assigned, stars_received "
+       "FROM analytics.leaderboard ORDER BY rank, login COLLATE \"C\""},
+  };
+  pqxx::connection connection(url);
+  pqxx::work work(connection);
+  work.exec("SET TIME ZONE 'UTC'");
+  std::map<std::string, std::vector<std::string>> snapshot;
+  for (const auto& [view, query] : queries) {
+    auto& rows = snapshot[view];
+    for (const auto& row : work.exec(query)) {
+      std::string line;
+      for (const auto& field : row) {
+        if (!line.empty()) line += '|';
+        line += field.is_null() ? "-" : field.c_str();
+      }
+      rows.push_back(line);
+    }
+    // The ORDER BY keys need not be unique (GitHub's examples reuse a full_name for several
+    // repository ids): sort whole rows so that equal contents compare equal.
+    std::sort(rows.begin(), rows.end());
+  }
+  return snapshot;
+}
+
+std::string migrated_database(const std::string& prefix) {
+  const auto url = create_database(prefix);
+  pqxx::connection connection(url);
+  core::apply_migrations(connection, schemas::all_migrations());
+  return url;
+}
+
+long long count_of(const std::string& url, const std::string& query) {
+  pqxx::connection connection(url);
+  pqxx::work work(connection);
+  return work.exec1(query)[0].as<long long>();
+}
+
+}  // namespace tributary::testing

@@ -1,0 +1,147 @@
+#include "workers/consumer_loop.hpp"
+
+#include "workers/pg_failure.hpp"
+
+#include <algorithm>
+
+namespace tributary::workers {
+
+incoming_message to_incoming(RdKafka::Message& message) {
+  incoming_message copy;
+  copy.topic = message.topic_name();
+  copy.partition = message.partition();
+  copy.offset = message.offset();
+  const auto timestamp = message.timestamp();
+  if (timestamp.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE)
+    copy.timestamp_ms = timestamp.timestamp;
+  if (const auto* headers = message.headers()) {
+    for (const auto& header : headers->get_all()) {
+      std::optional<std::string> value;
+      if (header.value() != nullptr)
+        value.emplace(static_cast<const char*>(header.value()), header.value_size());
+      copy.headers.emplace_back(header.key(), std::move(value));
+    }
+  }
+  if (message.payload() != nullptr)
+    copy.value.emplace(static_cast<const char*>(message.payload()), message.len());
+  return copy;
+}
+
+consumer_loop::consumer_loop(const std::map<std::string, std::string>& kafka_properties,
+                             const std::string& topic, pg_session& session,
+                             raw_retention& retention, batch_applier& applier,
+                             worker_metrics& metrics, const std::atomic<bool>& stopping,
+                             core::logger log, options settings)
+    : session_(session),
+      retention_(retention),
+      applier_(applier),
+      metrics_(metrics),
+      stopping_(stopping),
+      log_(std::move(log)),
+      options_(settings),
+      consumer_(std::make_unique<core::kafka_consumer>(
+          kafka_properties, std::vector<std::string>{topic},
+          [this](RdKafka::ErrorCode event, const std::vector<RdKafka::TopicPartition*>& partitions) {
+            on_rebalance(event, partitions);
+          })) {}
+
+void consumer_loop::on_rebalance(RdKafka::ErrorCode event,
+                                 const std::vector<RdKafka::TopicPartition*>& partitions) {
+  // Called inside poll_batch, between batches: nothing applied is left uncommitted here.
+  for (const auto* partition : partitions) {
+    const partition_key key{partition->topic(), partition->partition()};
+    if (event == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      assigned_.insert(key);
+    } else {
+      assigned_.erase(key);
+      metrics_.forget_partition(key.first, key.second);
+    }
+  }
+}
+
+void consumer_loop::maintain_raw_partitions() {
+  try {
+    const auto dropped = retention_.maintain(session_.connection(), std::chrono::system_clock::now());
+    for (const auto& name : dropped) log_.info("raw event partition dropped", {{"partition_table", name}});
+    metrics_.partitions_dropped(dropped.size());
+  } catch (const std::exception& error) {
+    // Not worth stopping for: the next batch ensures what it needs, the next pass drops.
+    if (classify_failure(error) == failure_kind::connection) session_.reset();
+    log_.warning("raw event partition maintenance failed", {{"reason", failure_reason(error)}});
+  }
+  next_maintenance_ = std::chrono::steady_clock::now() + options_.maintenance_interval;
+}
+
+void consumer_loop::update_lag() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_lag_update_ || assigned_.empty()) return;
+  next_lag_update_ = now + std::chrono::seconds(1);
+  std::vector<RdKafka::TopicPartition*> positions;
+  for (const auto& [topic, partition] : assigned_)
+    positions.push_back(RdKafka::TopicPartition::create(topic, partition));
+  auto& handle = consumer_->handle();
+  if (handle.position(positions) == RdKafka::ERR_NO_ERROR) {
+    for (const auto* position : positions) {
+      std::int64_t low = 0, high = 0;
+      if (position->offset() < 0) continue;  // nothing consumed yet
+      if (handle.get_watermark_offsets(position->topic(), position->partition(), &low, &high) !=
+              RdKafka::ERR_NO_ERROR ||
+          high < 0)
+        continue;
+      metrics_.set_lag(position->topic(), position->partition(),
+                       std::max<std::int64_t>(0, high - position->offset()));
+    }
+  }
+  RdKafka::TopicPartition::destroy(positions);
+}
+
+void consumer_loop::run() {
+  maintain_raw_partitions();
+  log_.info("consuming", {{"batch_size", options_.batch_size},
+                          {"batch_wait_ms", static_cast<std::int64_t>(options_.batch_wait.count())}});
+  while (!stopping_.load()) {
+    if (std::chrono::steady_clock::now() >= next_maintenance_) maintain_raw_partitions();
+    auto polled = consumer_->poll_batch(options_.batch_size, options_.batch_wait);
+    update_lag();
+    if (polled.empty()) continue;
+
+    std::vector<core::kafka_consumer::message_ptr> kept;
+    std::vector<incoming_message> batch;
+    kept.reserve(polled.size());
+    batch.reserve(polled.size());
+    for (auto& message : polled) {
+      if (!assigned_.contains({message->topic_name(), message->partition()})) continue;
+      batch.push_back(to_incoming(*message));
+      kept.push_back(std::move(message));
+    }
+    if (batch.empty()) continue;
+
+    const auto started = std::chrono::steady_clock::now();
+    batch_outcome outcome;
+    try {
+      outcome = applier_.apply(batch);
+    } catch (const apply_interrupted& interrupted) {
+      log_.warning("stopping without applying the batch in hand",
+                   {{"reason", interrupted.what()}, {"messages", batch.size()}});
+      break;
+    }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics_.record(outcome, batch.size(), took.count());
+    log_.debug("batch applied", {{"messages", batch.size()},
+                                 {"folded", outcome.folded_total()},
+                                 {"duplicates", outcome.duplicates},
+                                 {"dead_letters", outcome.dead_letters_total()},
+                                 {"seconds", took.count()}});
+    try {
+      consumer_->commit(kept);
+    } catch (const std::exception& error) {
+      // The batch is in PostgreSQL; whoever reads these messages again folds nothing (ledger).
+      metrics_.offset_commit_failed();
+      log_.warning("offset commit failed", {{"reason", error.what()}});
+    }
+  }
+  log_.info("leaving the consumer group");
+  consumer_->close();
+}
+
+}  // namespace tributary::workers

@@ -1,0 +1,172 @@
+#include "workers/folds/entities.hpp"
+
+#include "workers/fold_error.hpp"
+#include "workers/pg_array.hpp"
+
+#include <algorithm>
+
+namespace tributary::workers {
+namespace {
+
+constexpr const char* upsert_users = "fold_upsert_users";
+constexpr const char* upsert_repositories = "fold_upsert_repositories";
+constexpr const char* delete_repositories = "fold_delete_repositories";
+
+}  // namespace
+
+std::optional<user_row> read_user(const payload_node& parent, std::string_view key) {
+  const auto node = parent.optional_object(key);
+  if (!node) return std::nullopt;
+  user_row user;
+  user.id = node->required_integer("id");
+  user.login = node->required_string("login");
+  user.type = node->optional_string("type");
+  return user;
+}
+
+repository_row read_repository(const payload_node& node) {
+  repository_row repository;
+  repository.id = node.required_integer("id");
+  repository.full_name = node.required_string("full_name");
+  repository.name = node.optional_string("name").value_or(
+      repository.full_name.substr(repository.full_name.find('/') + 1));
+  if (const auto owner = read_user(node, "owner")) {
+    repository.owner_login = owner->login;
+    repository.owner_id = owner->id;
+  }
+  repository.is_private = node.optional_bool("private");
+  repository.fork = node.optional_bool("fork");
+  repository.archived = node.optional_bool("archived");
+  repository.default_branch = node.optional_string("default_branch");
+  repository.created_at = node.optional_time("created_at");
+  repository.pushed_at = node.optional_time("pushed_at");
+  repository.updated_at = node.optional_time("updated_at");
+  repository.stargazers_count = node.optional_integer("stargazers_count");
+  repository.forks_count = node.optional_integer("forks_count");
+  repository.open_issues_count = node.optional_integer("open_issues_count");
+  return repository;
+}
+
+void fold_transaction::add_user(const user_row& user, const event& source) {
+  users_.emplace_back(user, &source);
+}
+
+void fold_transaction::add_repository(const repository_row& repository, const event& source) {
+  repositories_.emplace_back(repository, &source);
+}
+
+void fold_transaction::prepare(pqxx::connection& connection) {
+  // DISTINCT ON keeps the newest snapshot of each id in the attempt (ON CONFLICT DO UPDATE may not
+  // touch a row twice in one statement); ORDER BY id gives every worker the same lock order.
+  connection.prepare(upsert_users, R"sql(
+    INSERT INTO github.users AS t (id, login, type, seen_at, seen_delivery)
+    SELECT DISTINCT ON (u.id) u.id, u.login, u.type, u.seen_at, u.seen_delivery
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+         AS u(id, login, type, seen_at, seen_delivery)
+    ORDER BY u.id, u.seen_at DESC, u.seen_delivery DESC
+    ON CONFLICT (id) DO UPDATE SET
+      login = excluded.login, type = excluded.type,
+      seen_at = excluded.seen_at, seen_delivery = excluded.seen_delivery
+    WHERE (excluded.seen_at, excluded.seen_delivery) > (t.seen_at, t.seen_delivery))sql");
+  connection.prepare(upsert_repositories, R"sql(
+    INSERT INTO github.repositories AS t (id, full_name, name, owner_login, owner_id, private, fork,
+      archived, default_branch, created_at, pushed_at, updated_at, stargazers_count, forks_count,
+      open_issues_count, version_at, seen_at, seen_delivery)
+    SELECT DISTINCT ON (r.id) r.*
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::boolean[],
+                $7::boolean[], $8::boolean[], $9::text[], $10::timestamptz[], $11::timestamptz[],
+                $12::timestamptz[], $13::integer[], $14::integer[], $15::integer[],
+                $16::timestamptz[], $17::timestamptz[], $18::text[])
+         AS r(id, full_name, name, owner_login, owner_id, private, fork, archived, default_branch,
+              created_at, pushed_at, updated_at, stargazers_count, forks_count, open_issues_count,
+              version_at, seen_at, seen_delivery)
+    ORDER BY r.id, r.version_at DESC, r.seen_at DESC, r.seen_delivery DESC
+    ON CONFLICT (id) DO UPDATE SET
+      full_name = excluded.full_name, name = excluded.name, owner_login = excluded.owner_login,
+      owner_id = excluded.owner_id, private = excluded.private, fork = excluded.fork,
+      archived = excluded.archived, default_branch = excluded.default_branch,
+      created_at = excluded.created_at, pushed_at = excluded.pushed_at,
+      updated_at = excluded.updated_at, stargazers_count = excluded.stargazers_count,
+      forks_count = excluded.forks_count, open_issues_count = excluded.open_issues_count,
+      version_at = excluded.version_at, seen_at = excluded.seen_at,
+      seen_delivery = excluded.seen_delivery
+    WHERE (excluded.version_at, excluded.seen_at, excluded.seen_delivery)
+        > (t.version_at, t.seen_at, t.seen_delivery))sql");
+  connection.prepare(delete_repositories, R"sql(
+    UPDATE github.repositories SET deleted = true WHERE id = ANY($1::bigint[]) AND NOT deleted)sql");
+}
+
+void fold_transaction::flush() {
+  if (!users_.empty()) {
+    pg_array id, login, type, seen_at, seen_delivery;
+    for (const auto& [user, source] : users_) {
+      id.add(user.id);
+      login.add(user.login);
+      type.add(user.type);
+      seen_at.add(source->received_at_text);
+      seen_delivery.add(source->delivery_id);
+    }
+    work_.exec_prepared(upsert_users, id.str(), login.str(), type.str(), seen_at.str(),
+                        seen_delivery.str());
+    users_.clear();
+  }
+  if (!repositories_.empty()) {
+    pg_array id, full_name, name, owner_login, owner_id, is_private, fork, archived, default_branch,
+        created_at, pushed_at, updated_at, stars, forks, open_issues, version_at, seen_at,
+        seen_delivery;
+    for (const auto& [repository, source] : repositories_) {
+      id.add(repository.id);
+      full_name.add(repository.full_name);
+      name.add(repository.name);
+      owner_login.add(repository.owner_login);
+      owner_id.add(repository.owner_id);
+      is_private.add(repository.is_private);
+      fork.add(repository.fork);
+      archived.add(repository.archived);
+      default_branch.add(repository.default_branch);
+      created_at.add(repository.created_at);
+      pushed_at.add(repository.pushed_at);
+      updated_at.add(repository.updated_at);
+      stars.add(repository.stargazers_count);
+      forks.add(repository.forks_count);
+      open_issues.add(repository.open_issues_count);
+      version_at.add(version_time(repository.updated_at));
+      seen_at.add(source->received_at_text);
+      seen_delivery.add(source->delivery_id);
+    }
+    work_.exec_prepared(upsert_repositories, id.str(), full_name.str(), name.str(),
+                        owner_login.str(), owner_id.str(), is_private.str(), fork.str(),
+                        archived.str(), default_branch.str(), created_at.str(), pushed_at.str(),
+                        updated_at.str(), stars.str(), forks.str(), open_issues.str(),
+                        version_at.str(), seen_at.str(), seen_delivery.str());
+    repositories_.clear();
+  }
+  if (!deleted_repositories_.empty()) {
+    pg_array ids;
+    for (const auto id : deleted_repositories_) ids.add(id);
+    work_.exec_prepared(delete_repositories, ids.str());
+    deleted_repositories_.clear();
+  }
+}
+
+std::optional<std::int64_t> gather_context(const event& source, fold_transaction& transaction,
+                                           bool repository_required) {
+  const auto root = root_of(source);
+  std::optional<std::int64_t> repository_id;
+  if (const auto node = root.optional_object("repository")) {
+    const auto repository = read_repository(*node);
+    transaction.add_repository(repository, source);
+    if (const auto owner = read_user(*node, "owner")) transaction.add_user(*owner, source);
+    repository_id = repository.id;
+  } else if (repository_required) {
+    throw fold_error("repository is missing");
+  }
+  if (const auto sender = read_user(root, "sender")) transaction.add_user(*sender, source);
+  if (auto organization = read_user(root, "organization")) {
+    if (!organization->type) organization->type = "Organization";
+    transaction.add_user(*organization, source);
+  }
+  return repository_id;
+}
+
+}  // namespace tributary::workers

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "workers/folds/entities.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tributary::workers {
+
+/// A pull request review.
+struct review_row {
+  std::int64_t id = 0;
+  std::optional<user_row> reviewer;
+  std::string state;  // lower case, as webhooks send it (REST sends upper case)
+  std::optional<std::string> submitted_at;
+  std::optional<std::string> commit_id;
+};
+
+/// Reads a review object. Pure.
+review_row read_review(const payload_node& node);
+
+/// pull_request_review: upserts the review by id and the (abridged) pull request it belongs to.
+void fold_pull_request_review(const event& source, fold_transaction& transaction);
+void prepare_pull_request_review(pqxx::connection& connection);
+
+}  // namespace tributary::workers

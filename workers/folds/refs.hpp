@@ -1,0 +1,11 @@
+#pragma once
+
+#include "workers/folds/entities.hpp"
+
+namespace tributary::workers {
+
+/// create and delete: a branch or tag appears or disappears (the latest delivery deciding).
+void fold_ref(const event& source, fold_transaction& transaction);
+void prepare_refs(pqxx::connection& connection);
+
+}  // namespace tributary::workers

@@ -1,0 +1,84 @@
+// tributary-worker: folds the deliveries of the Kafka topic into PostgreSQL, exactly once.
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "core/migrations.hpp"
+#include "core/settings.hpp"
+#include "schemas/embedded_migrations.hpp"
+#include "workers/batch_applier.hpp"
+#include "workers/consumer_loop.hpp"
+#include "workers/folds/fold.hpp"
+#include "workers/pg_failure.hpp"
+#include "workers/worker_metrics.hpp"
+#include "workers/worker_settings.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+namespace {
+
+std::atomic<bool> stopping{false};
+
+extern "C" void request_stop(int) { stopping.store(true); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tributary;
+  const auto specs = workers::worker_setting_specs();
+  const auto config = core::settings::load_or_exit(
+      "tributary-worker",
+      "Consumes the GitHub webhook topic in a consumer group and folds every delivery into "
+      "PostgreSQL exactly once.",
+      specs, argc, argv);
+  const core::logger log("worker");
+  try {
+    core::logger::set_threshold(core::logger::parse_level(config.get("LOG_LEVEL")));
+    const auto batch_size = config.get_int("WORKER_BATCH_SIZE");
+    const auto retention_months = config.get_int("RAW_RETENTION_MONTHS");
+    if (batch_size < 1) throw core::settings_error("WORKER_BATCH_SIZE must be at least 1");
+    if (retention_months < 0) throw core::settings_error("RAW_RETENTION_MONTHS must be 0 or more");
+
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGINT, request_stop);
+
+    core::metrics_server metrics_server(config.get("METRICS_LISTEN"));
+    workers::worker_metrics metrics(metrics_server.registry());
+
+    workers::pg_session session(config.get("DATABASE_URL"), [](pqxx::connection& connection) {
+      workers::prepare_fold_statements(connection);
+      workers::batch_applier::prepare(connection);
+    });
+    // Never run against a schema this build does not know.
+    core::require_current_schema(session.connection(), schemas::all_migrations());
+
+    workers::raw_retention retention(static_cast<int>(retention_months));
+    workers::batch_applier applier(
+        session, retention, stopping, log,
+        {std::chrono::milliseconds(100), config.get_duration("WORKER_RETRY_MAX_BACKOFF")});
+
+    auto kafka = config.kafka_properties();
+    kafka["group.id"] = config.get("WORKER_GROUP_ID");
+    if (!kafka.contains("client.id")) kafka["client.id"] = "tributary-worker";
+    workers::consumer_loop loop(
+        kafka, config.get("KAFKA_TOPIC"), session, retention, applier, metrics, stopping, log,
+        {static_cast<std::size_t>(batch_size), config.get_duration("WORKER_BATCH_WAIT"),
+         std::chrono::hours(1)});
+    log.info("started", {{"topic", config.get("KAFKA_TOPIC")},
+                         {"group", config.get("WORKER_GROUP_ID")},
+                         {"metrics_port", static_cast<std::int64_t>(metrics_server.port())}});
+    loop.run();
+    log.info("stopped");
+    return 0;
+  } catch (const core::settings_error& error) {
+    std::cerr << "tributary-worker: " << error.what() << '\n';
+    return 2;
+  } catch (const core::migration_error& error) {
+    log.error("schema mismatch", {{"reason", error.what()}});
+    std::cerr << "tributary-worker: " << error.what() << '\n';
+    return 1;
+  } catch (const std::exception& error) {
+    log.error("fatal", {{"reason", workers::failure_reason(error)}});
+    return 1;
+  }
+}

@@ -1,0 +1,81 @@
+#include "workers/fold_error.hpp"
+#include "workers/payload_node.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace tributary::workers {
+namespace {
+
+using ::testing::HasSubstr;
+
+rapidjson::Document parse(const char* text) {
+  rapidjson::Document document;
+  document.Parse(text);
+  return document;
+}
+
+std::string error_of(const std::function<void()>& read) {
+  try {
+    read();
+  } catch (const fold_error& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(payload_node, reads_required_and_optional_fields) {
+  const auto document = parse(R"({"a":{"id":7,"login":"x","ok":true,"gone":null}})");
+  const payload_node root(document, "");
+  const auto a = root.required_object("a");
+  EXPECT_EQ(a.path(), "a");
+  EXPECT_EQ(a.required_integer("id"), 7);
+  EXPECT_EQ(a.required_string("login"), "x");
+  EXPECT_EQ(a.optional_bool("ok"), true);
+  EXPECT_EQ(a.optional_string("gone"), std::nullopt);
+  EXPECT_EQ(a.optional_integer("absent"), std::nullopt);
+  EXPECT_FALSE(a.has("gone"));
+  EXPECT_TRUE(a.has("id"));
+}
+
+TEST(payload_node, names_the_field_in_every_error) {
+  const auto document = parse(R"({"pull_request":{"user":{"id":"7"},"number":1.5}})");
+  const payload_node root(document, "");
+  const auto pull_request = root.required_object("pull_request");
+  EXPECT_EQ(error_of([&] { pull_request.required_object("user").required_string("login"); }),
+            "pull_request.user.login is missing");
+  EXPECT_EQ(error_of([&] { pull_request.required_object("user").required_integer("id"); }),
+            "pull_request.user.id is not an integer");
+  EXPECT_EQ(error_of([&] { pull_request.optional_integer("number"); }),
+            "pull_request.number is not an integer");
+  EXPECT_EQ(error_of([&] { root.required_object("issue"); }), "issue is missing");
+}
+
+TEST(payload_node, turns_epoch_seconds_into_rfc3339_and_passes_strings_through) {
+  const auto document =
+      parse(R"({"created_at":1557933591,"updated_at":"2019-05-15T15:20:41Z","bad":[],"empty":""})");
+  const payload_node root(document, "");
+  EXPECT_EQ(root.required_time("created_at"), "2019-05-15T15:19:51.000Z");
+  EXPECT_EQ(root.required_time("updated_at"), "2019-05-15T15:20:41Z");
+  EXPECT_EQ(error_of([&] { root.required_time("bad"); }), "bad is not a timestamp");
+  EXPECT_EQ(error_of([&] { root.required_time("empty"); }), "empty is an empty timestamp");
+}
+
+TEST(payload_node, visits_array_elements_with_their_index_in_the_path) {
+  const auto document = parse(R"({"commits":[{"id":"a"},{"x":1}]})");
+  const payload_node root(document, "");
+  std::vector<std::string> ids;
+  EXPECT_EQ(error_of([&] {
+              root.for_each_element("commits", [&](const payload_node& commit) {
+                ids.push_back(commit.required_string("id"));
+              });
+            }),
+            "commits[1].id is missing");
+  EXPECT_EQ(ids, std::vector<std::string>{"a"});
+  int visited = 0;
+  root.for_each_element("absent", [&](const payload_node&) { ++visited; });
+  EXPECT_EQ(visited, 0);
+}
+
+}  // namespace
+}  // namespace tributary::workers
