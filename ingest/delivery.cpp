@@ -1,7 +1,7 @@
 #include "ingest/delivery.hpp"
 
 #include "core/envelope.hpp"
-#include "ingest/form_decoding.hpp"
+#include "core/form_encoding.hpp"
 
 #include <rapidjson/document.h>
 
@@ -66,7 +66,7 @@ std::variant<delivery, rejection> parse_delivery(const webhook_headers& headers,
   if (type == "application/json") {
     result.payload = std::move(body);
   } else if (type == "application/x-www-form-urlencoded") {
-    auto payload = form_field(body, "payload");
+    auto payload = core::form_field(body, "payload");
     if (!payload) return rejection::missing_form_payload;
     result.payload = std::move(*payload);
   } else {

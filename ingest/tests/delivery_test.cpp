@@ -1,5 +1,5 @@
 #include "ingest/delivery.hpp"
-#include "ingest/form_decoding.hpp"
+#include "core/form_encoding.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -63,7 +63,7 @@ TEST(parse_delivery, whitespace_and_key_order_are_kept) {
 
 TEST(parse_delivery, form_body_becomes_the_decoded_payload) {
   const auto json = example("issues");
-  const auto body = "payload=" + percent_encode(json);
+  const auto body = "payload=" + core::percent_encode(json);
   auto result = parse_delivery(headers_for("issues", "application/x-www-form-urlencoded"), body);
   ASSERT_TRUE(std::holds_alternative<delivery>(result));
   EXPECT_EQ(std::get<delivery>(result).payload, json);
@@ -133,7 +133,7 @@ TEST(parse_delivery, other_media_types_are_refused) {
 
 TEST(parse_delivery, form_without_payload_is_refused) {
   const auto form = headers_for("ping", "application/x-www-form-urlencoded");
-  EXPECT_EQ(rejected(form, "data=" + percent_encode(example("ping"))), rejection::missing_form_payload);
+  EXPECT_EQ(rejected(form, "data=" + core::percent_encode(example("ping"))), rejection::missing_form_payload);
   EXPECT_EQ(rejected(form, "payload=%7"), rejection::missing_form_payload);
 }
 
@@ -143,7 +143,7 @@ TEST(parse_delivery, bodies_that_are_not_one_json_document_are_refused) {
   EXPECT_EQ(rejected(json, "{\"a\":1"), rejection::not_json);
   EXPECT_EQ(rejected(json, "{} {}"), rejection::not_json);
   EXPECT_EQ(rejected(json, "{\"a\":\"\xff\"}"), rejection::not_json);  // not UTF-8
-  EXPECT_EQ(rejected(json, "payload=" + percent_encode(example("ping"))), rejection::not_json);
+  EXPECT_EQ(rejected(json, "payload=" + core::percent_encode(example("ping"))), rejection::not_json);
   const auto form = headers_for("ping", "application/x-www-form-urlencoded");
   EXPECT_EQ(rejected(form, "payload=not+json"), rejection::not_json);
 }

@@ -9,27 +9,10 @@
 
 #include <stdexcept>
 
+#include "core/form_encoding.hpp"
+
 namespace tributary::replay {
 namespace http = boost::beast::http;
-
-std::string form_encode(std::string_view text) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string encoded;
-  encoded.reserve(text.size() * 3 / 2);
-  for (const unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '*') {
-      encoded.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      encoded.push_back('+');
-    } else {
-      encoded.push_back('%');
-      encoded.push_back(digits[c >> 4]);
-      encoded.push_back(digits[c & 0x0f]);
-    }
-  }
-  return encoded;
-}
 
 std::string sha256_signature(std::string_view secret, std::string_view body) {
   return "sha256=" + core::to_hex(core::hmac_sha256(secret, body));
@@ -64,7 +47,7 @@ webhook_request make_webhook_request(const webhook_delivery& delivery, std::stri
   if (!hook.target_id.empty()) request.set("X-GitHub-Hook-Installation-Target-ID", hook.target_id);
   if (form_encoded) {
     request.set(http::field::content_type, "application/x-www-form-urlencoded");
-    request.body() = "payload=" + form_encode(delivery.payload);
+    request.body() = "payload=" + core::percent_encode(delivery.payload);
   } else {
     request.set(http::field::content_type, "application/json");
     request.body() = delivery.payload;

@@ -34,8 +34,6 @@ webhook_request make_webhook_request(const webhook_delivery& delivery, std::stri
 /// A random (version 4) UUID, as GitHub's delivery ids are.
 std::string new_delivery_id();
 
-/// `text` as one application/x-www-form-urlencoded component.
-std::string form_encode(std::string_view text);
 
 /// "sha256=<hex>" and "sha1=<hex>" of `body` under `secret`.
 std::string sha256_signature(std::string_view secret, std::string_view body);

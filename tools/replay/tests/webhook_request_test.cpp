@@ -1,7 +1,7 @@
 #include "tools/replay/webhook_request.hpp"
 
 #include "ingest/delivery.hpp"
-#include "ingest/form_decoding.hpp"
+#include "core/form_encoding.hpp"
 #include "ingest/signature.hpp"
 
 #include <gtest/gtest.h>
@@ -45,7 +45,7 @@ TEST(webhook_request, form_request_signs_the_form_and_decodes_to_the_payload) {
   const auto request = make_webhook_request(delivery, "h", "/", secret, true);
   EXPECT_EQ(request["Content-Type"], "application/x-www-form-urlencoded");
   EXPECT_TRUE(request.body().starts_with("payload="));
-  EXPECT_EQ(ingest::form_field(request.body(), "payload"), delivery.payload);
+  EXPECT_EQ(core::form_field(request.body(), "payload"), delivery.payload);
   const std::vector<std::string> secrets{std::string(secret)};
   EXPECT_TRUE(ingest::verify_signature(secrets, request.body(), request["X-Hub-Signature-256"]));
   EXPECT_FALSE(ingest::verify_signature(secrets, delivery.payload, request["X-Hub-Signature-256"]));

@@ -1,6 +1,6 @@
-#include "ingest/form_decoding.hpp"
+#include "core/form_encoding.hpp"
 
-namespace tributary::ingest {
+namespace tributary::core {
 namespace {
 
 int hex_value(char c) {
@@ -70,4 +70,4 @@ std::string percent_encode(std::string_view text) {
   return encoded;
 }
 
-}  // namespace tributary::ingest
+}  // namespace tributary::core

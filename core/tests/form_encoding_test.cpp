@@ -1,8 +1,8 @@
-#include "ingest/form_decoding.hpp"
+#include "core/form_encoding.hpp"
 
 #include <gtest/gtest.h>
 
-namespace tributary::ingest {
+namespace tributary::core {
 namespace {
 
 TEST(form_decoding, plus_is_space_and_percent_is_a_byte) {
@@ -44,4 +44,4 @@ TEST(form_decoding, encode_then_decode_is_identity_for_every_byte) {
 }
 
 }  // namespace
-}  // namespace tributary::ingest
+}  // namespace tributary::core

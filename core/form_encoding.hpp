@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace tributary::ingest {
+namespace tributary::core {
 
 /// The value of field `name` in an application/x-www-form-urlencoded body (WHATWG URL standard:
 /// `+` is a space, `%XX` a byte), or nothing when the field is absent or its encoding is
@@ -18,4 +18,4 @@ std::optional<std::string> percent_decode(std::string_view text);
 /// `%XX` (what GitHub and browsers send).
 std::string percent_encode(std::string_view text);
 
-}  // namespace tributary::ingest
+}  // namespace tributary::core
