@@ -47,6 +47,11 @@ class kafka_consumer::rebalance_callback : public RdKafka::RebalanceCb, public R
   }
 
   void event_cb(RdKafka::Event& event) override {
+    // With an event callback, librdkafka's own log lines (KAFKA_DEBUG=cgrp...) come here too.
+    if (event.type() == RdKafka::Event::EVENT_LOG) {
+      kafka_log.debug("librdkafka", {{"facility", event.fac()}, {"message", event.str()}});
+      return;
+    }
     if (event.type() != RdKafka::Event::EVENT_ERROR) return;
     kafka_log.warning(event.fatal() ? "fatal consumer error" : "consumer error",
                       {{"error", RdKafka::err2str(event.err())}, {"reason", event.str()}});

@@ -305,6 +305,7 @@ void batch_applier::with_retries(batch_outcome& outcome, Attempt&& attempt) {
         retention_.forget();
       }
       ++outcome.retries[kind_name];
+      if (options_.on_retry) options_.on_retry(kind_name);
       log_.warning("database attempt failed, retrying",
                    {{"kind", kind_name}, {"reason", failure_reason(error)},
                     {"backoff_ms", static_cast<std::int64_t>(backoff.count())}});

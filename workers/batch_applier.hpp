@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -53,6 +54,9 @@ class batch_applier {
   struct options {
     std::chrono::milliseconds initial_backoff{100};
     std::chrono::milliseconds max_backoff{5000};
+    /// Told of each retry as it happens (kind: transient, connection), so that an outage shows
+    /// in the metrics while it lasts rather than once the batch has committed.
+    std::function<void(const std::string& kind)> on_retry;
   };
 
   batch_applier(pg_session& session, raw_retention& retention, const std::atomic<bool>& stopping,

@@ -54,6 +54,7 @@ void consumer_loop::on_rebalance(RdKafka::ErrorCode event,
       assigned_.insert(key);
     } else {
       assigned_.erase(key);
+      start_offsets_.erase(key);
       metrics_.forget_partition(key.first, key.second);
     }
   }
@@ -81,15 +82,33 @@ void consumer_loop::update_lag() {
     positions.push_back(RdKafka::TopicPartition::create(topic, partition));
   auto& handle = consumer_->handle();
   if (handle.position(positions) == RdKafka::ERR_NO_ERROR) {
+    // A partition nothing was consumed from has no position (an empty one, or one caught up
+    // before this member got it): its lag counts from where the group's offset stands.
+    std::vector<RdKafka::TopicPartition*> unknown;
+    for (const auto* position : positions)
+      if (position->offset() < 0 && !start_offsets_.contains({position->topic(), position->partition()}))
+        unknown.push_back(RdKafka::TopicPartition::create(position->topic(), position->partition()));
+    if (!unknown.empty() && handle.committed(unknown, 5000) == RdKafka::ERR_NO_ERROR) {
+      for (const auto* committed : unknown)
+        start_offsets_[{committed->topic(), committed->partition()}] =
+            committed->offset() >= 0 ? committed->offset() : -1;
+    }
+    RdKafka::TopicPartition::destroy(unknown);
+
     for (const auto* position : positions) {
       std::int64_t low = 0, high = 0;
-      if (position->offset() < 0) continue;  // nothing consumed yet
       if (handle.get_watermark_offsets(position->topic(), position->partition(), &low, &high) !=
               RdKafka::ERR_NO_ERROR ||
           high < 0)
         continue;
+      std::int64_t from = position->offset();
+      if (from < 0) {
+        const auto start = start_offsets_.find({position->topic(), position->partition()});
+        if (start == start_offsets_.end()) continue;  // not known yet: next time
+        from = start->second >= 0 ? start->second : std::max<std::int64_t>(low, 0);
+      }
       metrics_.set_lag(position->topic(), position->partition(),
-                       std::max<std::int64_t>(0, high - position->offset()));
+                       std::max<std::int64_t>(0, high - from));
     }
   }
   RdKafka::TopicPartition::destroy(positions);

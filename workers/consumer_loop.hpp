@@ -61,6 +61,9 @@ class consumer_loop {
   core::logger log_;
   options options_;
   std::set<partition_key> assigned_;  // before consumer_: its callback writes here
+  // Where an assigned partition from which nothing was consumed yet starts (its committed offset,
+  // or -1: from the low watermark), so that its lag is known too; looked up once per assignment.
+  std::map<partition_key, std::int64_t> start_offsets_;
   std::unique_ptr<core::kafka_consumer> consumer_;
   std::chrono::steady_clock::time_point next_maintenance_{};
   std::chrono::steady_clock::time_point next_lag_update_{};

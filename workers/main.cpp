@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
     workers::raw_retention retention(static_cast<int>(retention_months));
     workers::batch_applier applier(
         session, retention, stopping, log,
-        {std::chrono::milliseconds(100), config.get_duration("WORKER_RETRY_MAX_BACKOFF")});
+        {std::chrono::milliseconds(100), config.get_duration("WORKER_RETRY_MAX_BACKOFF"),
+         [&metrics](const std::string& kind) { metrics.retried(kind); }});
 
     auto kafka = config.kafka_properties();
     kafka["group.id"] = config.get("WORKER_GROUP_ID");

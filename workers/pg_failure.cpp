@@ -13,6 +13,10 @@ failure_kind classify_failure(const std::exception& error) {
   if (dynamic_cast<const pqxx::broken_connection*>(&error)) return failure_kind::connection;
   // The commit may or may not have happened: applying again is harmless (the ledger).
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error)) return failure_kind::connection;
+  // libpqxx 6 throws class 40 (serialization failure, deadlock...) as transaction_rollback,
+  // which is not an sql_error. 40003: the statement's outcome is unknown, the link is suspect.
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&error)) return failure_kind::connection;
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&error)) return failure_kind::transient;
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
   if (!sql) return failure_kind::fatal;
   const std::string_view state = sql->sqlstate();
@@ -33,12 +37,15 @@ std::string failure_reason(const std::exception& error) {
   const auto first = reason.find_first_not_of(' ');
   reason.erase(0, first == std::string::npos ? reason.size() : first);
   // libpq appends CONTEXT and similar lines: they name statement parameters, not the defect.
-  if (const auto context = reason.find("\nCONTEXT:"); context != std::string::npos)
-    reason.erase(context);
+  // and LINE/position lines that quote the statement.
+  for (const char* noise : {"\nCONTEXT:", "\nLINE ", "\nDETAIL:  Process", "\nHINT:  See server log"})
+    if (const auto at = reason.find(noise); at != std::string::npos) reason.erase(at);
   for (auto& c : reason)
     if (c == '\n' || c == '\r') c = ' ';
   while (!reason.empty() && reason.back() == ' ') reason.pop_back();
-  if (dynamic_cast<const pqxx::sql_error*>(&error)) reason = "PostgreSQL rejected it: " + reason;
+  if (dynamic_cast<const pqxx::sql_error*>(&error) ||
+      dynamic_cast<const pqxx::transaction_rollback*>(&error))
+    reason = "PostgreSQL rejected it: " + reason;
   return reason;
 }
 

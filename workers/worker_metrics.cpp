@@ -67,8 +67,6 @@ void worker_metrics::record(const batch_outcome& outcome, std::size_t messages, 
   duplicates_.Increment(static_cast<double>(outcome.duplicates));
   for (const auto& [cause, count] : outcome.dead_letters)
     dead_letters_.Add({{"cause", cause}}).Increment(static_cast<double>(count));
-  for (const auto& [kind, count] : outcome.retries)
-    retries_.Add({{"kind", kind}}).Increment(static_cast<double>(count));
   splits_.Increment(static_cast<double>(outcome.splits));
   raw_expired_.Increment(static_cast<double>(outcome.raw_expired));
   batch_messages_.Observe(static_cast<double>(messages));

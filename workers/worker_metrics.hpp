@@ -21,8 +21,10 @@ class worker_metrics {
  public:
   explicit worker_metrics(prometheus::Registry& registry);
 
-  /// Counts what one committed batch did.
+  /// Counts what one committed batch did (its retries were counted as they happened).
   void record(const batch_outcome& outcome, std::size_t messages, double seconds);
+  /// One database attempt retried (kind: transient, connection).
+  void retried(const std::string& kind) { retries_.Add({{"kind", kind}}).Increment(); }
   void set_lag(const std::string& topic, std::int32_t partition, std::int64_t lag);
   void forget_partition(const std::string& topic, std::int32_t partition);
   void offset_commit_failed() { offset_commit_failures_.Increment(); }

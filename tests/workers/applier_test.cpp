@@ -159,7 +159,7 @@ TEST(applier, a_stop_during_a_database_outage_interrupts_without_applying) {
   workers::batch_applier applier(unreachable, database.retention, database.stopping,
                                  core::logger("worker-test"),
                                  workers::batch_applier::options{std::chrono::milliseconds(10),
-                                                                 std::chrono::milliseconds(20)});
+                                                                 std::chrono::milliseconds(20), {}});
   database.stopping = true;
   EXPECT_THROW(applier.apply(to_messages(build_lifecycle())), workers::apply_interrupted);
   EXPECT_EQ(database.count("SELECT count(*) FROM github.deliveries"), 0);

@@ -1,13 +1,22 @@
 // The migrations of schemas/sql: they apply once, the views say what they compute, the analyst
 // role reads and never writes, raw payloads are lz4-compressed text.
+#include "core/envelope.hpp"
 #include "core/migrations.hpp"
 #include "schemas/embedded_migrations.hpp"
+#include "tests/harness/services.hpp"
 #include "tests/workers/analytics_snapshot.hpp"
+#include "tests/workers/applier_fixture.hpp"
 
 #include <pqxx/pqxx>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
 
 namespace tributary::testing {
 namespace {
@@ -37,6 +46,125 @@ TEST(schema, every_view_carries_its_definition_in_its_comment) {
   EXPECT_THAT(comment("analytics.repository_stars"), HasSubstr("stars_known_at"));
   EXPECT_THAT(comment("analytics.leaderboard"),
               HasSubstr("score = 3 * prs_merged + 2 * reviews_submitted + 2 * issues_closed"));
+}
+
+/// The columns of every analytics view, in order, as CONTRACT.md lists them (the leaderboard:
+/// login, score, rank "plus the summary columns").
+const std::map<std::string, std::vector<std::string>>& contract_columns() {
+  static const std::map<std::string, std::vector<std::string>> columns{
+      {"developer_activity_daily",
+       {"day", "login", "repo", "commits", "additions", "deletions", "prs_opened", "prs_merged",
+        "reviews_submitted", "issues_opened", "issues_closed"}},
+      {"developer_summary",
+       {"login", "commits", "additions", "deletions", "prs_opened", "prs_merged",
+        "reviews_submitted", "issues_opened", "issues_closed", "open_issues_assigned",
+        "stars_received"}},
+      {"pull_request_cycle",
+       {"repo", "number", "author", "created_at", "first_review_at", "merged_at", "closed_at",
+        "additions", "deletions", "changed_files", "hours_to_first_review", "hours_to_merge"}},
+      {"repository_stars", {"repo", "owner", "stars", "stars_known_at"}},
+      {"leaderboard",
+       {"login", "score", "rank", "commits", "additions", "deletions", "prs_opened", "prs_merged",
+        "reviews_submitted", "issues_opened", "issues_closed", "open_issues_assigned",
+        "stars_received"}},
+  };
+  return columns;
+}
+
+TEST(schema, every_view_has_exactly_the_contracts_columns_in_order) {
+  const auto url = migrated_database("workers_schema_columns");
+  pqxx::connection connection(url);
+  pqxx::work work(connection);
+  std::vector<std::string> views;
+  for (const auto& row : work.exec("SELECT table_name FROM information_schema.views "
+                                   "WHERE table_schema = 'analytics' ORDER BY table_name"))
+    views.push_back(row[0].c_str());
+  std::vector<std::string> expected_views;
+  for (const auto& [view, columns] : contract_columns()) expected_views.push_back(view);
+  EXPECT_EQ(views, expected_views);
+  for (const auto& [view, columns] : contract_columns()) {
+    std::vector<std::string> actual;
+    for (const auto& row : work.exec_params(
+             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'analytics' "
+             "AND table_name = $1 ORDER BY ordinal_position",
+             view))
+      actual.push_back(row[0].c_str());
+    EXPECT_EQ(actual, columns) << view;
+  }
+  // Days are dates, times are timestamptz (UTC), counts are integers, hours numeric.
+  const auto type_of = [&](const char* view, const char* column) {
+    return work.exec_params1("SELECT data_type FROM information_schema.columns WHERE "
+                             "table_schema = 'analytics' AND table_name = $1 AND column_name = $2",
+                             view, column)[0].as<std::string>();
+  };
+  EXPECT_EQ(type_of("developer_activity_daily", "day"), "date");
+  EXPECT_EQ(type_of("developer_activity_daily", "commits"), "bigint");
+  EXPECT_EQ(type_of("pull_request_cycle", "created_at"), "timestamp with time zone");
+  EXPECT_EQ(type_of("pull_request_cycle", "hours_to_merge"), "numeric");
+  EXPECT_EQ(type_of("repository_stars", "stars_known_at"), "timestamp with time zone");
+  EXPECT_EQ(type_of("leaderboard", "rank"), "bigint");
+}
+
+TEST(schema, the_readme_has_example_queries_for_every_view_and_they_run_as_the_analyst) {
+  std::ifstream file(required_environment("TRIBUTARY_SOURCE_DIR") + "/schemas/README.md");
+  ASSERT_TRUE(file) << "schemas/README.md";
+  std::stringstream text;
+  text << file.rdbuf();
+  std::vector<std::string> blocks;
+  const std::string readme = text.str();
+  for (auto at = readme.find("```sql\n"); at != std::string::npos; at = readme.find("```sql\n", at)) {
+    const auto start = at + 7;
+    const auto end = readme.find("```", start);
+    ASSERT_NE(end, std::string::npos);
+    blocks.push_back(readme.substr(start, end - start));
+    at = end + 3;
+  }
+  // Every example that reads a view runs, as tributary_analyst, on the lifecycle's database.
+  applier_on_fresh_database database("workers_schema_readme");
+  database.apply(to_messages(build_lifecycle()));
+  pqxx::connection connection(database.url);
+  for (const auto& [view, columns] : contract_columns()) {
+    std::size_t examples = 0;
+    for (const auto& block : blocks) {
+      if (block.find("analytics." + view) == std::string::npos) continue;
+      ++examples;
+      pqxx::work work(connection);
+      work.exec("SET ROLE tributary_analyst");
+      EXPECT_NO_THROW(work.exec(block)) << block;
+    }
+    EXPECT_GE(examples, 1u) << "no example query for analytics." << view;
+  }
+}
+
+TEST(schema, the_kafka_headers_schema_documents_every_header_of_the_envelope) {
+  namespace envelope = core::envelope;
+  std::ifstream file(required_environment("TRIBUTARY_SOURCE_DIR") + "/schemas/kafka/headers.schema.json");
+  ASSERT_TRUE(file);
+  std::stringstream text;
+  text << file.rdbuf();
+  rapidjson::Document schema;
+  ASSERT_FALSE(schema.Parse(text.str().c_str()).HasParseError());
+  std::set<std::string> properties, required;
+  for (const auto& property : schema["properties"].GetObject()) properties.insert(property.name.GetString());
+  for (const auto& name : schema["required"].GetArray()) required.insert(name.GetString());
+  const std::set<std::string> headers{
+      std::string(envelope::header_event),       std::string(envelope::header_delivery),
+      std::string(envelope::header_hook_id),     std::string(envelope::header_target_type),
+      std::string(envelope::header_target_id),   std::string(envelope::header_received_at),
+      std::string(envelope::header_source),      std::string(envelope::header_content_type)};
+  EXPECT_EQ(properties, headers);
+  // The GitHub hook headers only "when GitHub sent them"; the rest always.
+  EXPECT_EQ(required, (std::set<std::string>{std::string(envelope::header_event),
+                                             std::string(envelope::header_delivery),
+                                             std::string(envelope::header_received_at),
+                                             std::string(envelope::header_source),
+                                             std::string(envelope::header_content_type)}));
+  EXPECT_EQ(std::string(schema["properties"]["content-type"]["const"].GetString()),
+            std::string(envelope::content_type_json));
+  std::set<std::string> sources;
+  for (const auto& source : schema["properties"]["source"]["enum"].GetArray()) sources.insert(source.GetString());
+  EXPECT_EQ(sources, (std::set<std::string>{std::string(envelope::source_webhook),
+                                            std::string(envelope::source_reconciler)}));
 }
 
 TEST(schema, the_analyst_role_reads_both_schemas_and_writes_nothing) {
