@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tributary::core {
@@ -43,8 +45,12 @@ class kafka_consumer {
 
   RdKafka::KafkaConsumer& handle() { return *consumer_; }
 
-  /// How often the group's committed position had been deleted and was reset (an alert).
+  /// How often a partition's next message was not the one after the last consumed or committed
+  /// offset: the group's position had been deleted by retention and was reset, and the messages
+  /// between were never read (an alert). Read on the consuming thread.
   std::uint64_t offset_resets() const { return offset_resets_; }
+  /// How many messages those resets skipped.
+  std::uint64_t messages_skipped() const { return messages_skipped_; }
 
  private:
   class rebalance_callback;
@@ -52,6 +58,14 @@ class kafka_consumer {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
   std::uint64_t offset_resets_ = 0;
+  std::uint64_t messages_skipped_ = 0;
+  /// The offset each assigned partition's next message must have: the committed offset when it
+  /// was assigned, then the one after the last message consumed.
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> expected_offsets_;
+
+  void note_position(const RdKafka::Message& message);
+  void on_partitions_changed(RdKafka::KafkaConsumer& consumer, RdKafka::ErrorCode event,
+                             const std::vector<RdKafka::TopicPartition*>& partitions);
 };
 
 /// Consumer defaults (exposed for --help and tests).

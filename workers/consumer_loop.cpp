@@ -73,6 +73,15 @@ void consumer_loop::maintain_raw_partitions() {
   next_maintenance_ = std::chrono::steady_clock::now() + options_.maintenance_interval;
 }
 
+void consumer_loop::report_offset_resets() {
+  const auto resets = consumer_->offset_resets();
+  const auto skipped = consumer_->messages_skipped();
+  if (resets == reported_resets_ && skipped == reported_skipped_) return;
+  metrics_.offsets_reset(resets - reported_resets_, skipped - reported_skipped_);
+  reported_resets_ = resets;
+  reported_skipped_ = skipped;
+}
+
 void consumer_loop::update_lag() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_lag_update_ || assigned_.empty()) return;
@@ -121,6 +130,7 @@ void consumer_loop::run() {
   while (!stopping_.load()) {
     if (std::chrono::steady_clock::now() >= next_maintenance_) maintain_raw_partitions();
     auto polled = consumer_->poll_batch(options_.batch_size, options_.batch_wait);
+    report_offset_resets();
     update_lag();
     if (polled.empty()) continue;
 

@@ -52,6 +52,8 @@ class consumer_loop {
   void on_rebalance(RdKafka::ErrorCode event, const std::vector<RdKafka::TopicPartition*>& partitions);
   void maintain_raw_partitions();
   void update_lag();
+  /// Moves the consumer's offset-reset counts (an alert) into the metrics.
+  void report_offset_resets();
 
   pg_session& session_;
   raw_retention& retention_;
@@ -64,6 +66,8 @@ class consumer_loop {
   // Where an assigned partition from which nothing was consumed yet starts (its committed offset,
   // or -1: from the low watermark), so that its lag is known too; looked up once per assignment.
   std::map<partition_key, std::int64_t> start_offsets_;
+  std::uint64_t reported_resets_ = 0;
+  std::uint64_t reported_skipped_ = 0;
   std::unique_ptr<core::kafka_consumer> consumer_;
   std::chrono::steady_clock::time_point next_maintenance_{};
   std::chrono::steady_clock::time_point next_lag_update_{};

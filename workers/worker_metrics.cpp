@@ -36,6 +36,11 @@ worker_metrics::worker_metrics(prometheus::Registry& registry)
                            "Raw payloads older than RAW_RETENTION_MONTHS, not stored.")),
       partitions_dropped_(counter(registry, "tributary_worker_raw_partitions_dropped_total",
                                   "Monthly partitions of github.webhook_events dropped.")),
+      offset_resets_(counter(registry, "tributary_worker_offset_resets_total",
+                             "Times a partition's position had been deleted by retention and was "
+                             "reset: an alert, messages were never read.")),
+      messages_skipped_(counter(registry, "tributary_worker_messages_skipped_total",
+                                "Messages those offset resets jumped over, never folded.")),
       offset_commit_failures_(counter(registry, "tributary_worker_offset_commit_failures_total",
                                       "Offset commits that failed after the batch committed "
                                       "(its messages will be read again, harmlessly).")),

@@ -28,6 +28,10 @@ class worker_metrics {
   void set_lag(const std::string& topic, std::int32_t partition, std::int64_t lag);
   void forget_partition(const std::string& topic, std::int32_t partition);
   void offset_commit_failed() { offset_commit_failures_.Increment(); }
+  void offsets_reset(std::uint64_t resets, std::uint64_t skipped) {
+    offset_resets_.Increment(static_cast<double>(resets));
+    messages_skipped_.Increment(static_cast<double>(skipped));
+  }
   void partitions_dropped(std::size_t count) { partitions_dropped_.Increment(static_cast<double>(count)); }
 
  private:
@@ -39,6 +43,8 @@ class worker_metrics {
   prometheus::Counter& splits_;
   prometheus::Counter& raw_expired_;
   prometheus::Counter& partitions_dropped_;
+  prometheus::Counter& offset_resets_;
+  prometheus::Counter& messages_skipped_;
   prometheus::Counter& offset_commit_failures_;
   prometheus::Histogram& batch_messages_;
   prometheus::Histogram& batch_seconds_;
