@@ -66,6 +66,11 @@ int run_ingest(const ingest_config& config) {
   core::metrics_server metrics_endpoint(config.metrics_listen);
   ingest_metrics metrics(metrics_endpoint.registry());
 
+  // Declared before the io_context, destroyed after it: when the io_context goes it destroys the
+  // handlers still queued (idle keep-alive reads, delivery reports posted after the stop), and
+  // with them the last sessions, whose connection and in-flight slots count down in `state`. By
+  // then the publisher and the probe that `state` also names are gone, but no destructor uses them.
+  std::optional<service_state> state;
   // Declared before the producer, destroyed after it: the producer's last delivery callbacks
   // post onto this io_context.
   net::io_context io(static_cast<int>(config.threads));
@@ -73,16 +78,16 @@ int run_ingest(const ingest_config& config) {
   publisher events(producer, config.topic);
   readiness_probe probe(producer, metrics, config.ready_probe_interval, config.ready_probe_timeout);
 
-  service_state state{config, tls ? &*tls : nullptr, events, metrics, [&probe] { return probe.ready(); }};
-  auto acceptor = std::make_shared<listener>(io, endpoint, state);
+  state.emplace(config, tls ? &*tls : nullptr, events, metrics, [&probe] { return probe.ready(); });
+  auto acceptor = std::make_shared<listener>(io, endpoint, *state);
   acceptor->run();
 
   stop_request stop;
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
-    log.info("stopping", {{"signal", signal}, {"in_flight", state.in_flight.load()}});
-    state.stopping = true;
+    log.info("stopping", {{"signal", signal}, {"in_flight", state->in_flight.load()}});
+    state->stopping = true;
     acceptor->stop();
     stop.notify();
   });
@@ -106,9 +111,9 @@ int run_ingest(const ingest_config& config) {
   // Requests already read are answered from their delivery reports; connections idle in
   // keep-alive are simply closed when the io_context stops.
   const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
-  while (state.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+  while (state->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const auto unanswered = state.in_flight.load();
+  const auto unanswered = state->in_flight.load();
   keep_running.reset();
   io.stop();
   for (auto& thread : threads) thread.join();

@@ -2,6 +2,7 @@
 // before GitHub's 10 s; once the brokers return, requests succeed without restarting ingest.
 #include "tests/harness/broker_control.hpp"
 #include "tests/harness/wait_until.hpp"
+#include "tests/ingest/brokers_down.hpp"
 #include "tests/ingest/running_ingest.hpp"
 #include "tests/ingest/topic_reader.hpp"
 #include "tests/ingest/webhook_traffic.hpp"
@@ -13,26 +14,6 @@
 namespace tributary::testing {
 namespace {
 namespace http = boost::beast::http;
-
-/// Every broker of the shared devbroker down for the life of this object, and always up again.
-class brokers_down {
- public:
-  brokers_down() { control_.down_all(); }
-  ~brokers_down() { control_.up_all(); }
-  brokers_down(const brokers_down&) = delete;
-  brokers_down& operator=(const brokers_down&) = delete;
-
- private:
-  broker_control control_;
-};
-
-unsigned readiness(const replay::target_url& url) {
-  auto ready = url;
-  ready.target = "/readyz";
-  replay::webhook_request get{http::verb::get, "/readyz", 11};
-  get.set(http::field::host, "127.0.0.1");
-  return send_one(ready, get).status;
-}
 
 TEST(ingest_broker_outage, answers_503_while_brokers_are_down_and_recovers_without_restart) {
   const auto topic = fresh_topic("ingest_outage");

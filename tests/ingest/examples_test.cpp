@@ -1,15 +1,14 @@
 // Every example payload of @octokit/webhooks-examples, sent as GitHub sends it, reaches the topic
 // exactly once with a byte-identical value, the contract's key and all its headers.
 #include "tests/harness/broker_control.hpp"
-#include "tests/harness/child_process.hpp"
 #include "tests/ingest/running_ingest.hpp"
+#include "tests/ingest/test_certificate.hpp"
 #include "tests/ingest/topic_reader.hpp"
 #include "tests/ingest/webhook_traffic.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <regex>
 
 namespace tributary::testing {
@@ -77,21 +76,10 @@ TEST(ingest_examples, every_example_reaches_the_topic_exactly_once_over_http) {
 }
 
 TEST(ingest_examples, every_example_reaches_the_topic_exactly_once_over_tls) {
-  // A self-signed certificate for localhost, made for this test.
-  const auto folder = std::filesystem::temp_directory_path() / ("ingest_tls_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(folder);
-  const auto cert = (folder / "cert.pem").string();
-  const auto key = (folder / "key.pem").string();
-  {
-    child_process openssl({{"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                            "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-                            "-addext", "subjectAltName=DNS:localhost"},
-                           {}});
-    const auto status = openssl.wait_for_exit(std::chrono::seconds(60));
-    ASSERT_TRUE(status && status->success()) << openssl.stderr_text();
-  }
+  const test_certificate certificate;  // self-signed, for localhost
+  const auto& cert = certificate.certificate_file();
   const auto topic = fresh_topic("ingest_tls");
-  running_ingest ingest(topic, {{"INGEST_TLS_CERT", cert}, {"INGEST_TLS_KEY", key}});
+  running_ingest ingest(topic, {{"INGEST_TLS_CERT", cert}, {"INGEST_TLS_KEY", certificate.key_file()}});
   auto url = ingest.url(true);
   url.host = "localhost";  // the name the certificate is for (verified, with SNI)
   expect_examples_published(topic, url, cert);
@@ -102,7 +90,6 @@ TEST(ingest_examples, every_example_reaches_the_topic_exactly_once_over_tls) {
   // A client that does not trust the certificate gets no answer at all.
   auto untrusted = example_traffic(url, running_ingest::secret, 1, 0);
   EXPECT_EQ(send_one(url, untrusted.requests[0]).status, 0u);
-  std::filesystem::remove_all(folder);
 }
 
 }  // namespace

@@ -2,11 +2,22 @@
 
 #include "tests/harness/services.hpp"
 
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
+
+#include <csignal>
 
 #include <stdexcept>
 
 namespace tributary::testing {
+namespace {
+
+/// The end of a log, where a crash or a sanitizer's report is.
+std::string last_part(const std::string& text, std::size_t length = 12000) {
+  return text.size() <= length ? text : "..." + text.substr(text.size() - length);
+}
+
+}  // namespace
 
 running_ingest::running_ingest(const std::string& topic,
                                const std::map<std::string, std::optional<std::string>>& environment) {
@@ -33,6 +44,16 @@ running_ingest::running_ingest(const std::string& topic,
     throw std::runtime_error("unexpected listening line: " + *line);
   port_ = document["port"].GetInt();
   metrics_port_ = document["metrics_port"].GetInt();
+}
+
+running_ingest::~running_ingest() {
+  if (!process_->is_running()) return;  // a test that stopped it checked the exit itself
+  process_->send_signal(SIGTERM);
+  const auto status = process_->wait_for_exit(std::chrono::seconds(60));
+  if (!status || !status->success())
+    ADD_FAILURE() << "tributary-ingest did not exit 0 on SIGTERM"
+                  << (status ? "" : " (still running, killed)") << ":\n"
+                  << last_part(process_->stderr_text());
 }
 
 replay::target_url running_ingest::url(bool tls, const std::string& path) const {

@@ -5,6 +5,8 @@
 
 #include <rapidjson/document.h>
 
+#include <boost/beast/http.hpp>
+
 namespace tributary::testing {
 
 webhook_traffic example_traffic(const replay::target_url& url, const std::string& secret,
@@ -43,6 +45,15 @@ replay::send_result send_one(const replay::target_url& url, const replay::webhoo
   options.concurrency = 1;
   options.ca_file = ca_file;
   return replay::send_requests(url, {request}, options).at(0);
+}
+
+unsigned readiness(const replay::target_url& url) {
+  namespace http = boost::beast::http;
+  auto ready = url;
+  ready.target = "/readyz";
+  replay::webhook_request get{http::verb::get, "/readyz", 11};
+  get.set(http::field::host, url.host);
+  return send_one(ready, get).status;
 }
 
 }  // namespace tributary::testing

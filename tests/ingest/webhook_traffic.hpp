@@ -29,4 +29,7 @@ std::string expected_key(const std::string& payload, const std::string& delivery
 replay::send_result send_one(const replay::target_url& url, const replay::webhook_request& request,
                              const std::string& ca_file = {});
 
+/// The status of GET /readyz on `url`'s server (0: no answer).
+unsigned readiness(const replay::target_url& url);
+
 }  // namespace tributary::testing

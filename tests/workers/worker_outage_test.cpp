@@ -9,7 +9,7 @@
 #include "tests/harness/wait_until.hpp"
 #include "tests/workers/analytics_snapshot.hpp"
 #include "tests/workers/database_faults.hpp"
-#include "tests/workers/metrics_scrape.hpp"
+#include "tests/harness/metrics_scrape.hpp"
 #include "tests/workers/worker_stream.hpp"
 
 #include <gtest/gtest.h>

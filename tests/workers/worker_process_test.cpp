@@ -10,7 +10,7 @@
 #include "tests/workers/analytics_snapshot.hpp"
 #include "tests/workers/applier_fixture.hpp"
 #include "tests/workers/database_faults.hpp"
-#include "tests/workers/metrics_scrape.hpp"
+#include "tests/harness/metrics_scrape.hpp"
 #include "tests/workers/worker_stream.hpp"
 
 #include <gtest/gtest.h>

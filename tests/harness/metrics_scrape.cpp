@@ -1,4 +1,4 @@
-#include "tests/workers/metrics_scrape.hpp"
+#include "tests/harness/metrics_scrape.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
