@@ -100,6 +100,11 @@ if [ -x "$bin/reconciler/tributary-reconciler" ]; then
   METRICS_LISTEN=127.0.0.1:9466 "$bin/reconciler/tributary-reconciler" >"$logs/reconciler.log" 2>&1 &
   pids+=($!); started+=(reconciler)
 fi
+metrics_line=""
+for component in ingest:9464 worker:9465 reconciler:9466; do
+  [[ " ${started[*]} " == *" ${component%%:*} "* ]] &&
+    metrics_line+="http://127.0.0.1:${component##*:}/metrics (${component%%:*})  "
+done
 sleep 1
 for pid in "${pids[@]}"; do
   kill -0 "$pid" 2>/dev/null || { echo "run-local: a process exited at start; logs in $logs:"; tail -n 5 "$logs"/*.log; exit 1; }
@@ -114,7 +119,7 @@ Tributary is running (${started[*]}).
   Kafka           $bootstrap   topic github.webhooks   (e.g. kcat -b $bootstrap -C -t github.webhooks)
   PostgreSQL      psql $database_url
                   e.g.  SELECT * FROM analytics.developer_summary;
-  Metrics         http://127.0.0.1:9464/metrics (ingest), :9465 (worker), :9466 (reconciler)
+  Metrics         ${metrics_line}
   Logs            .run/logs/
   Send GitHub's example payloads:
     GITHUB_WEBHOOK_SECRET=\$(cat .run/webhook-secret) $build_dir/tools/replay/tributary-replay \\

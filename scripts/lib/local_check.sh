@@ -1,6 +1,10 @@
 # Sourced by run-local.sh --check once everything runs: sends GitHub's example payloads through the
 # local pipeline and shows what reached Kafka and PostgreSQL. Uses run-local.sh's variables.
 local_check() {
+  local psql=("$pg_bin/psql" -X -q "$database_url")
+  # .run/postgres is kept between runs: count what this check adds.
+  local before
+  before=$("${psql[@]}" -tA -c "SELECT count(*) FROM github.deliveries")
   echo
   echo "run-local --check: sending every example payload of @octokit/webhooks-examples (a quarter form-encoded)"
   GITHUB_WEBHOOK_SECRET=$(cat "$state/webhook-secret") "$bin/tools/replay/tributary-replay" \
@@ -9,10 +13,9 @@ local_check() {
     echo "run-local --check: no worker built yet; the events are on the topic only"
     return 0
   fi
-  local psql=("$pg_bin/psql" -X -q "$database_url")
   local folded=0
   for _ in $(seq 1 60); do
-    folded=$("${psql[@]}" -tA -c "SELECT count(*) FROM github.deliveries")
+    folded=$(( $("${psql[@]}" -tA -c "SELECT count(*) FROM github.deliveries") - before ))
     [ "$folded" -ge 329 ] && break
     sleep 1
   done
