@@ -6,6 +6,7 @@
 
 #include "tests/foundation/kafka_delivery.hpp"
 #include "tests/harness/broker_control.hpp"
+#include "tests/harness/brokers_down.hpp"
 #include "tests/harness/services.hpp"
 #include "tests/harness/wait_until.hpp"
 
@@ -13,17 +14,6 @@ namespace tributary::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-/// Brings every broker back up however the test ends, so that one failure can't cascade.
-struct brokers_restored {
-  ~brokers_restored() {
-    try {
-      broker_control().up_all();
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "could not bring the brokers back up: " << e.what();
-    }
-  }
-};
 
 std::int32_t leader_of_partition_zero(core::kafka_producer& producer, const std::string& topic) {
   std::string error;
@@ -67,19 +57,18 @@ TEST(broker_faults, pushed_retriable_errors_are_retried_to_success) {
 
 TEST(broker_faults, with_every_broker_down_delivery_fails_and_recovers_once_they_are_up) {
   const std::string topic = fresh_topic("foundation.faults_down", 1);
-  brokers_restored restore;
   core::kafka_producer producer(
       {{"bootstrap.servers", bootstrap_servers()}, {"message.timeout.ms", "3000"}});
   ASSERT_TRUE(producer.broker_reachable(10s));
 
-  broker_control().down_all();
-  const auto failed = produce_and_wait(producer, {topic, "k", "lost", {}}, 30s);
-  ASSERT_TRUE(failed) << "no delivery report within 30 s (message.timeout.ms is 3 s)";
-  EXPECT_FALSE(failed->ok());
-  EXPECT_TRUE(failed->retryable()) << RdKafka::err2str(failed->error);
-  EXPECT_FALSE(producer.broker_reachable(1s));
-
-  broker_control().up_all();
+  {
+    brokers_down outage;
+    const auto failed = produce_and_wait(producer, {topic, "k", "lost", {}}, 30s);
+    ASSERT_TRUE(failed) << "no delivery report within 30 s (message.timeout.ms is 3 s)";
+    EXPECT_FALSE(failed->ok());
+    EXPECT_TRUE(failed->retryable()) << RdKafka::err2str(failed->error);
+    EXPECT_FALSE(producer.broker_reachable(1s));
+  }  // every broker up again, however the block ended
   ASSERT_TRUE(wait_until([&] { return producer.broker_reachable(1s); }, 30s))
       << "the producer did not reconnect";
   const auto recovered = produce_and_wait(producer, {topic, "k", "delivered", {}}, 30s);

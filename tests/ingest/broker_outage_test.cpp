@@ -2,7 +2,7 @@
 // before GitHub's 10 s; once the brokers return, requests succeed without restarting ingest.
 #include "tests/harness/broker_control.hpp"
 #include "tests/harness/wait_until.hpp"
-#include "tests/ingest/brokers_down.hpp"
+#include "tests/harness/brokers_down.hpp"
 #include "tests/ingest/running_ingest.hpp"
 #include "tests/ingest/topic_reader.hpp"
 #include "tests/ingest/webhook_traffic.hpp"

@@ -5,8 +5,8 @@
 namespace tributary::testing {
 
 /// Every broker of the shared devbroker down for the life of this object, and always up again,
-/// even when the test fails halfway. Tests that use it live in ingest_broker_fault_test, which
-/// CTest runs alone (RUN_SERIAL), so no other test sees the outage.
+/// even when the test fails halfway. A test binary that uses it must be RUN_SERIAL in CTest, so
+/// that no other test sees the outage.
 class brokers_down {
  public:
   brokers_down() { control_.down_all(); }
