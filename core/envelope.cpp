@@ -26,4 +26,11 @@ std::string message_key(const rapidjson::Value& payload, std::string_view delive
   return std::string(delivery_id);
 }
 
+std::string message_key(const payload_scan& scan, std::string_view delivery_id) {
+  for (const auto* candidate :
+       {&scan.repository_full_name, &scan.organization_login, &scan.sender_login})
+    if (!candidate->empty()) return *candidate;
+  return std::string(delivery_id);
+}
+
 }  // namespace tributary::core::envelope

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/bounded_json.hpp"
+
 #include <rapidjson/document.h>
 
 #include <string>
@@ -24,5 +26,7 @@ inline constexpr std::string_view content_type_json = "application/json";
 /// The message key that keeps one repository's events in order: repository.full_name, else
 /// organization.login, else sender.login, else the delivery id.
 std::string message_key(const rapidjson::Value& payload, std::string_view delivery_id);
+/// The same key from a scan, without a DOM (what ingest uses).
+std::string message_key(const payload_scan& scan, std::string_view delivery_id);
 
 }  // namespace tributary::core::envelope

@@ -15,4 +15,8 @@ namespace tributary::core {
 std::unique_ptr<RdKafka::Conf> make_kafka_conf(const std::map<std::string, std::string>& defaults,
                                                const std::map<std::string, std::string>& overrides);
 
+/// True when librdkafka knows `name` as a configuration property (global or topic-level). Only
+/// names are checked: whether the value is acceptable is make_kafka_conf's to say.
+bool is_kafka_property(const std::string& name, const std::string& value);
+
 }  // namespace tributary::core

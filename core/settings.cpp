@@ -1,5 +1,8 @@
 #include "core/settings.hpp"
 
+#include "core/kafka_config.hpp"
+#include "core/log.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -116,14 +119,28 @@ settings settings::load(std::span<const setting_spec> specs, const std::vector<s
     }
   }
 
+  // Only librdkafka's own properties pass: a Kubernetes Service named kafka injects KAFKA_PORT,
+  // KAFKA_SERVICE_HOST and the like into every pod, which must not stop a component starting.
   auto collect_kafka = [&](const std::map<std::string, std::string>& source) {
     for (const auto& [name, value] : source) {
-      if (name.rfind("KAFKA_", 0) != 0 || name == "KAFKA_TOPIC" || name.size() <= 6) continue;
-      result.kafka_[kafka_property_name(name)] = value;
+      if (name.rfind("KAFKA_", 0) != 0 || name.size() <= 6 || name == "KAFKA_TOPIC") continue;
+      if (std::any_of(specs.begin(), specs.end(), [&](const setting_spec& s) {
+            return s.name == name && s.name != "KAFKA_BOOTSTRAP_SERVERS";
+          }))
+        continue;  // a setting of Tributary's own, such as KAFKA_TOPIC
+      const auto property = kafka_property_name(name);
+      if (is_kafka_property(property, value)) {
+        result.kafka_[property] = value;
+        result.ignored_kafka_.erase(name);
+      } else if (!result.kafka_.contains(property)) {
+        result.ignored_kafka_.insert(name);
+      }
     }
   };
   collect_kafka(file_values);
   collect_kafka(environment);  // the environment wins over the file
+  for (const auto& name : result.ignored_kafka_)
+    logger("settings").warning("ignored: not a librdkafka property", {{"variable", name}});
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -68,11 +69,15 @@ class settings {
   /// librdkafka properties from `KAFKA_*` (KAFKA_SECURITY_PROTOCOL → security.protocol),
   /// KAFKA_BOOTSTRAP_SERVERS included, KAFKA_TOPIC excluded.
   const std::map<std::string, std::string>& kafka_properties() const { return kafka_; }
+  /// `KAFKA_*` variables that name no librdkafka property (KAFKA_PORT from a Kubernetes Service
+  /// link, say): left out, and logged once at warning when loaded.
+  const std::set<std::string>& ignored_kafka_variables() const { return ignored_kafka_; }
 
  private:
   std::map<std::string, std::string, std::less<>> values_;
   std::map<std::string, std::string, std::less<>> flags_;
   std::map<std::string, std::string> kafka_;
+  std::set<std::string> ignored_kafka_;
 };
 
 /// Settings several executables share, so their names, defaults and help read alike everywhere.

@@ -72,6 +72,33 @@ TEST(settings, passes_kafka_properties_through_but_not_the_topic) {
   EXPECT_FALSE(loaded.kafka_properties().contains("topic"));
 }
 
+// What Kubernetes injects for a Service named kafka must not stop a component (nor reach
+// librdkafka, which would refuse the unknown names).
+TEST(settings, leaves_out_kafka_variables_that_are_not_librdkafka_properties) {
+  const auto loaded = settings::load(specs, {}, {{"KAFKA_BOOTSTRAP_SERVERS", "b"},
+                                                 {"GITHUB_WEBHOOK_SECRET", "s"},
+                                                 {"KAFKA_PORT", "tcp://10.0.0.1:9092"},
+                                                 {"KAFKA_SERVICE_HOST", "10.0.0.1"},
+                                                 {"KAFKA_PORT_9092_TCP_ADDR", "10.0.0.1"},
+                                                 {"KAFKA_LINGER_MS", "5"},
+                                                 {"KAFKA_QUEUE_BUFFERING_MAX_MS", "7"}});
+  EXPECT_EQ(loaded.kafka_properties(),
+            (std::map<std::string, std::string>{{"bootstrap.servers", "b"},
+                                                {"linger.ms", "5"},
+                                                {"queue.buffering.max.ms", "7"}}));
+  EXPECT_EQ(loaded.ignored_kafka_variables(),
+            (std::set<std::string>{"KAFKA_PORT", "KAFKA_PORT_9092_TCP_ADDR", "KAFKA_SERVICE_HOST"}));
+}
+
+// A known property with a bad value still passes, so that librdkafka's own error names it.
+TEST(settings, passes_known_kafka_properties_whatever_their_value) {
+  const auto loaded = settings::load(specs, {}, {{"KAFKA_BOOTSTRAP_SERVERS", "b"},
+                                                 {"GITHUB_WEBHOOK_SECRET", "s"},
+                                                 {"KAFKA_ACKS", "sometimes"}});
+  EXPECT_EQ(loaded.kafka_properties().at("acks"), "sometimes");
+  EXPECT_TRUE(loaded.ignored_kafka_variables().empty());
+}
+
 TEST(settings, parses_flags_and_rejects_unknown_ones) {
   const std::map<std::string, std::string> env = {{"KAFKA_BOOTSTRAP_SERVERS", "b"},
                                                   {"GITHUB_WEBHOOK_SECRET", "s"}};

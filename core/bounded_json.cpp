@@ -1,0 +1,180 @@
+#include "core/bounded_json.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+namespace tributary::core {
+namespace {
+
+constexpr unsigned k_parse_flags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
+/// Counts nesting on the way into a handler and stops the parse past the limit. `Next` is the
+/// handler that does the work (a Document building its DOM, or the key scanner).
+template <class Next>
+class depth_guard : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, depth_guard<Next>> {
+ public:
+  depth_guard(Next& next, std::size_t max_depth) : next_(next), max_depth_(max_depth) {}
+
+  bool Null() { return next_.Null(); }
+  bool Bool(bool b) { return next_.Bool(b); }
+  bool Int(int i) { return next_.Int(i); }
+  bool Uint(unsigned u) { return next_.Uint(u); }
+  bool Int64(std::int64_t i) { return next_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return next_.Uint64(u); }
+  bool Double(double d) { return next_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return next_.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return next_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return next_.Key(s, n, copy); }
+  bool StartObject() { return enter() && next_.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) { --depth_; return next_.EndObject(members); }
+  bool StartArray() { return enter() && next_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) { --depth_; return next_.EndArray(elements); }
+
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool enter() {
+    if (++depth_ > max_depth_) too_deep_ = true;
+    return !too_deep_;
+  }
+
+  Next& next_;
+  std::size_t max_depth_;
+  std::size_t depth_ = 0;
+  bool too_deep_ = false;
+};
+
+json_check verdict_of(const rapidjson::ParseResult& result, bool too_deep, std::size_t max_depth);
+
+template <class Handler>
+json_check run_parse(std::string_view text, Handler& handler, std::size_t max_depth) {
+  depth_guard<Handler> guard(handler, max_depth);
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  const rapidjson::ParseResult result = reader.Parse<k_parse_flags>(stream, guard);
+  return verdict_of(result, guard.too_deep(), max_depth);
+}
+
+json_check verdict_of(const rapidjson::ParseResult& result, bool too_deep, std::size_t max_depth) {
+  if (too_deep)
+    return {json_verdict::too_deep,
+            "JSON nested deeper than " + std::to_string(max_depth) + " levels"};
+  if (result.IsError())
+    return {json_verdict::not_json, std::string(rapidjson::GetParseError_En(result.Code())) +
+                                        " at offset " + std::to_string(result.Offset())};
+  return {};
+}
+
+/// Remembers the first non-empty string at each of the three key paths, at depth 2 of a root
+/// object; everything else is only validated.
+class key_scanner : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, key_scanner> {
+ public:
+  explicit key_scanner(payload_scan& scan) : scan_(scan) {}
+
+  bool Default() { return value_done(); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (depth_ == 2 && inner_matches_ && n > 0) current_->assign(s, n);
+    return value_done();
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    const std::string_view key(s, n);
+    if (depth_ == 1) {
+      outer_ = key;
+    } else if (depth_ == 2 && current_ != nullptr && key == inner_name_ && !*current_taken_) {
+      // Only the first member of that name counts, whatever its type (as a DOM lookup would).
+      inner_matches_ = true;
+      *current_taken_ = true;
+    }
+    return true;
+  }
+  bool StartObject() {
+    if (depth_ == 0) scan_.root_is_object = true;
+    ++depth_;
+    if (depth_ == 2) select(outer_);
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) {
+    if (depth_ == 2) close_member();
+    --depth_;
+    return value_done();
+  }
+  bool StartArray() {
+    ++depth_;
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth_;
+    return value_done();
+  }
+
+ private:
+  // A member of the root other than an object ends its candidacy: as with a DOM lookup, only
+  // the first member of that name counts.
+  bool value_done() {
+    if (depth_ == 1) mark_seen(outer_);
+    inner_matches_ = false;
+    return true;
+  }
+  void mark_seen(std::string_view outer) {
+    if (outer == "repository") repository_seen_ = true;
+    else if (outer == "organization") organization_seen_ = true;
+    else if (outer == "sender") sender_seen_ = true;
+  }
+  void select(std::string_view outer) {
+    current_ = nullptr;
+    if (outer == "repository" && !repository_seen_) {
+      current_ = &scan_.repository_full_name, current_taken_ = &repository_taken_, inner_name_ = "full_name";
+    } else if (outer == "organization" && !organization_seen_) {
+      current_ = &scan_.organization_login, current_taken_ = &organization_taken_, inner_name_ = "login";
+    } else if (outer == "sender" && !sender_seen_) {
+      current_ = &scan_.sender_login, current_taken_ = &sender_taken_, inner_name_ = "login";
+    }
+  }
+  void close_member() {
+    mark_seen(outer_);
+    current_ = nullptr;
+    inner_matches_ = false;
+  }
+
+  payload_scan& scan_;
+  std::size_t depth_ = 0;
+  std::string outer_;  // the root member being read
+  std::string* current_ = nullptr;
+  bool* current_taken_ = nullptr;
+  std::string_view inner_name_;
+  bool inner_matches_ = false;
+  bool repository_seen_ = false, organization_seen_ = false, sender_seen_ = false;
+  bool repository_taken_ = false, organization_taken_ = false, sender_taken_ = false;
+};
+
+}  // namespace
+
+json_check parse_bounded_json(rapidjson::Document& document, std::string_view text,
+                              std::size_t max_depth) {
+  // A Document is itself a SAX handler: the guard forwards to it and builds the DOM in one pass.
+  json_check check;
+  auto generate = [&](rapidjson::Document& handler) {
+    check = run_parse(text, handler, max_depth);
+    return check.ok();
+  };
+  document.SetNull();
+  document.Populate(generate);
+  if (!check.ok()) document.SetNull();
+  return check;
+}
+
+payload_scan scan_payload(std::string_view text, std::size_t max_depth) {
+  payload_scan scan;
+  key_scanner scanner(scan);
+  scan.check = run_parse(text, scanner, max_depth);
+  if (!scan.check.ok()) {
+    scan.repository_full_name.clear();
+    scan.organization_login.clear();
+    scan.sender_login.clear();
+  }
+  return scan;
+}
+
+}  // namespace tributary::core

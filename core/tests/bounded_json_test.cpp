@@ -1,0 +1,111 @@
+#include "core/bounded_json.hpp"
+#include "core/envelope.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace tributary::core {
+namespace {
+
+std::string nested_arrays(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+std::string nested_objects(std::size_t depth) {
+  std::string text;
+  for (std::size_t i = 0; i < depth; ++i) text += "{\"a\":";
+  text += "1";
+  text += std::string(depth, '}');
+  return text;
+}
+
+TEST(parse_bounded_json, builds_the_document_within_the_limit) {
+  rapidjson::Document document;
+  const auto check = parse_bounded_json(document, R"({"a":[1,{"b":"c"}],"d":null})");
+  ASSERT_TRUE(check.ok()) << check.message;
+  ASSERT_TRUE(document.IsObject());
+  EXPECT_STREQ(document["a"][1]["b"].GetString(), "c");
+  EXPECT_TRUE(document["d"].IsNull());
+}
+
+TEST(parse_bounded_json, accepts_exactly_the_limit_and_refuses_one_more) {
+  rapidjson::Document document;
+  EXPECT_TRUE(parse_bounded_json(document, nested_arrays(5), 5).ok());
+  const auto deeper = parse_bounded_json(document, nested_arrays(6), 5);
+  EXPECT_EQ(deeper.verdict, json_verdict::too_deep);
+  EXPECT_EQ(deeper.message, "JSON nested deeper than 5 levels");
+  EXPECT_TRUE(document.IsNull());
+}
+
+// The bodies that crashed the recursive parser: 200,000 brackets and 50,000 nested objects.
+TEST(parse_bounded_json, refuses_hostile_depth_without_recursion) {
+  rapidjson::Document document;
+  EXPECT_EQ(parse_bounded_json(document, nested_arrays(200'000)).verdict, json_verdict::too_deep);
+  EXPECT_EQ(parse_bounded_json(document, nested_objects(50'000)).verdict, json_verdict::too_deep);
+  // Unbalanced and deep: the depth is what is reported, it is met first.
+  EXPECT_EQ(parse_bounded_json(document, std::string(300'000, '[')).verdict, json_verdict::too_deep);
+}
+
+TEST(parse_bounded_json, refuses_what_is_not_json_or_not_utf8) {
+  rapidjson::Document document;
+  EXPECT_EQ(parse_bounded_json(document, "{\"a\":").verdict, json_verdict::not_json);
+  EXPECT_EQ(parse_bounded_json(document, "").verdict, json_verdict::not_json);
+  EXPECT_EQ(parse_bounded_json(document, "{} {}").verdict, json_verdict::not_json);
+  const auto invalid_utf8 = parse_bounded_json(document, "{\"a\":\"\xff\xfe\"}");
+  EXPECT_EQ(invalid_utf8.verdict, json_verdict::not_json);
+  EXPECT_NE(invalid_utf8.message.find("offset"), std::string::npos);
+}
+
+TEST(parse_bounded_json, keeps_nul_characters_inside_strings) {
+  rapidjson::Document document;
+  ASSERT_TRUE(parse_bounded_json(document, R"({"a":"x\u0000y"})").ok());
+  EXPECT_EQ(document["a"].GetStringLength(), 3u);
+}
+
+TEST(scan_payload, finds_the_key_candidates_of_the_root_object) {
+  const auto scan = scan_payload(
+      R"({"action":"opened","repository":{"id":1,"owner":{"login":"o","full_name":"no"},
+          "full_name":"o/r"},"organization":{"login":"org"},"sender":{"login":"s"}})");
+  ASSERT_TRUE(scan.check.ok());
+  EXPECT_TRUE(scan.root_is_object);
+  EXPECT_EQ(scan.repository_full_name, "o/r");
+  EXPECT_EQ(scan.organization_login, "org");
+  EXPECT_EQ(scan.sender_login, "s");
+  EXPECT_EQ(envelope::message_key(scan, "d"), "o/r");
+}
+
+TEST(scan_payload, agrees_with_the_dom_lookup_on_odd_shapes) {
+  for (const char* text : {
+           R"({"repository":{"full_name":7},"sender":{"login":"s"}})",
+           R"({"repository":"o/r","sender":{"login":"s"}})",
+           R"({"repository":{"full_name":""},"organization":{"login":"o"}})",
+           R"({"repository":{"full_name":["x"]},"sender":{"login":"s"}})",
+           R"({"repository":{"full_name":{"full_name":"x"}},"sender":{"login":"s"}})",
+           R"({"repository":{"full_name":1,"full_name":"late"},"sender":{"login":"s"}})",
+           R"({"zen":"Keep it logically awesome."})",
+           R"({"sender":{"login":"first"},"sender":{"login":"second"}})",
+           R"({"x":{"repository":{"full_name":"deep"}}})",
+           R"([{"repository":{"full_name":"o/r"}}])",
+           R"("just a string")",
+       }) {
+    rapidjson::Document document;
+    document.Parse(text);
+    ASSERT_FALSE(document.HasParseError()) << text;
+    const auto scan = scan_payload(text);
+    ASSERT_TRUE(scan.check.ok()) << text;
+    EXPECT_EQ(envelope::message_key(scan, "d"), envelope::message_key(document, "d")) << text;
+    EXPECT_EQ(scan.root_is_object, document.IsObject()) << text;
+  }
+}
+
+TEST(scan_payload, refuses_as_the_parser_does) {
+  EXPECT_EQ(scan_payload(nested_arrays(200'000)).check.verdict, json_verdict::too_deep);
+  EXPECT_EQ(scan_payload("{\"a\":\"\xc3\x28\"}").check.verdict, json_verdict::not_json);
+  const auto broken = scan_payload(R"({"repository":{"full_name":"o/r"})");
+  EXPECT_EQ(broken.check.verdict, json_verdict::not_json);
+  EXPECT_TRUE(broken.repository_full_name.empty());
+}
+
+}  // namespace
+}  // namespace tributary::core
