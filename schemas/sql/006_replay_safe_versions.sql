@@ -62,6 +62,29 @@ UPDATE github.installations SET seen_at = least(seen_at, now()),
   version_at = github.snapshot_version_at(version_at, least(seen_at, now()))
   WHERE seen_at > now() OR version_at > seen_at + interval '5 minutes';
 
+-- A repository's stargazers_count has a version of its own (the snapshot it came from), like a
+-- pull request's detail: a later snapshot without the count (absent or null) keeps the known one,
+-- and the count is that of the newest snapshot that reported one, whatever the arrival order.
+ALTER TABLE github.repositories
+  ADD COLUMN stars_version_at timestamptz,
+  ADD COLUMN stars_seen_at timestamptz,
+  ADD COLUMN stars_seen_delivery text;
+UPDATE github.repositories
+  SET stars_version_at = version_at, stars_seen_at = seen_at, stars_seen_delivery = seen_delivery
+  WHERE stargazers_count IS NOT NULL;
+
+CREATE OR REPLACE VIEW analytics.repository_stars AS
+SELECT r.full_name AS repo,
+       r.owner_login AS owner,
+       coalesce(r.stargazers_count, 0) AS stars,
+       coalesce(r.stars_seen_at, r.seen_at) AS stars_known_at
+FROM github.repositories r
+WHERE NOT r.deleted;
+
+COMMENT ON VIEW analytics.repository_stars IS
+$$One row per repository (not deleted). stars: the stargazers_count of the newest repository snapshot that reported one (newest updated_at, then received-at); a snapshot without it keeps the known count.
+stars_known_at: when that snapshot was received (the received-at of its delivery).$$;
+
 -- The new versions of the existing rows: GitHub's time where the row kept it, else the received-at
 -- that ordered them until now; the rank from the state the row holds.
 ALTER TABLE github.pull_request_reviews
@@ -131,7 +154,7 @@ ALTER TABLE github.installation_repositories
 COMMENT ON TABLE github.users IS
   'Every GitHub account seen in a payload (senders, authors, owners, assignees, members). User objects carry no time, so the delivery received last names the login (logins can be renamed); a received-at is never later than the worker''s clock.';
 COMMENT ON TABLE github.repositories IS
-  'Latest snapshot of each repository, from the repository object that nearly every event carries (newest updated_at wins, then received-at). A snapshot that lacks an optional field (stargazers_count, forks_count, open_issues_count, owner, flags, times) keeps the known value: stargazers_count is the count of the newest snapshot that reported one.';
+  'Latest snapshot of each repository, from the repository object that nearly every event carries (newest updated_at wins, then received-at). A newer snapshot that lacks an optional field (forks_count, open_issues_count, owner, flags, times) keeps the stored value. stargazers_count is versioned on its own (stars_version_at, stars_seen_at, stars_seen_delivery): the count of the newest snapshot that reported one.';
 COMMENT ON TABLE github.pull_request_reviews IS
   'Each review''s newest state. version_at: submitted_at (-infinity while pending); version_rank: pending 0, submitted 1, dismissed 2 (a dismissal keeps submitted_at, and only follows the submission).';
 COMMENT ON TABLE github.stars IS
