@@ -6,6 +6,8 @@
 
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
+
 namespace tributary::workers {
 namespace {
 
@@ -52,7 +54,9 @@ decoded_message decode_message(const incoming_message& message,
     received = parse_rfc3339(*header);
   if (!received && message.timestamp_ms)
     received = std::chrono::system_clock::time_point(std::chrono::milliseconds(*message.timestamp_ms));
-  decoded.received_at = received.value_or(now);
+  // Never later than this clock: a received-at from the future (a skewed or forged header) would
+  // otherwise outrank every later delivery of the same rows until that time came (schemas/README.md).
+  decoded.received_at = std::min(received.value_or(now), now);
   decoded.received_at_text = core::format_rfc3339_ms(decoded.received_at);
 
   const auto& body = *message.value;

@@ -28,7 +28,7 @@ TEST(schema, migrations_apply_once_and_the_worker_accepts_the_result) {
   pqxx::connection connection(url);
   const auto again = core::apply_migrations(connection, schemas::all_migrations());
   EXPECT_TRUE(again.applied.empty());
-  EXPECT_EQ(again.current_version, 5);
+  EXPECT_EQ(again.current_version, schemas::all_migrations().back().version);
   EXPECT_NO_THROW(core::require_current_schema(connection, schemas::all_migrations()));
 }
 

@@ -36,7 +36,8 @@ void prepare_deployment(pqxx::connection& connection) {
     INSERT INTO github.deployments AS t (id, repository_id, sha, ref, task, environment,
       creator_login, production_environment, transient_environment, created_at, updated_at,
       version_at, seen_at, seen_delivery)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+            github.snapshot_version_at($12::timestamptz, $13::timestamptz), $13, $14)
     ON CONFLICT (id) DO UPDATE SET
       repository_id = excluded.repository_id, sha = excluded.sha, ref = excluded.ref,
       task = excluded.task, environment = excluded.environment,
@@ -51,7 +52,8 @@ void prepare_deployment(pqxx::connection& connection) {
     INSERT INTO github.deployment_statuses AS t (id, deployment_id, repository_id, state,
       environment, description, creator_login, created_at, updated_at, version_at, seen_at,
       seen_delivery)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+            github.snapshot_version_at($10::timestamptz, $11::timestamptz), $11, $12)
     ON CONFLICT (id) DO UPDATE SET
       deployment_id = excluded.deployment_id, repository_id = excluded.repository_id,
       state = excluded.state, environment = excluded.environment,

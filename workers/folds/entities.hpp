@@ -44,9 +44,23 @@ inline std::string version_time(const std::optional<std::string>& updated_at) {
   return updated_at.value_or("-infinity");
 }
 
+/// The time `key` (updated_at, pushed_at) of the payload's top-level repository, if it has one:
+/// the GitHub time that orders states whose own objects carry none (an unstar, a ref, a
+/// collaborator). Pure.
+std::optional<std::string> repository_time(const event& source, std::string_view key);
+
+/// Orders a membership's states of equal version time (collaborators, team members, team and
+/// installation repositories, refs, stars): 1 for a removal, which outranks the addition it undoes
+/// (a replayed addition can then never revive what was removed at the same time), 0 else. Pure.
+inline int removal_rank(bool present) { return present ? 0 : 1; }
+
+// Every version time goes to PostgreSQL through github.snapshot_version_at(github_time,
+// received_at) (migration 006): GitHub's time capped at received-at + 5 minutes, so a time in the
+// future never pins a row; NULL means GitHub gave none, and the received-at stands in.
+
 /// One attempt at applying a run of events: the pqxx transaction, plus the users and repositories
 /// that nearly every fold meets. Those are gathered and written once per attempt, one statement
-/// each, in id order: one round trip instead of several per event, and a lock order that all
+/// each (repositories: a second one for stargazers_count, versioned on its own), in id order: one round trip instead of several per event, and a lock order that all
 /// workers share, so two of them never deadlock on a popular row (a bot sender, an org). Lives
 /// for one attempt; one thread.
 class fold_transaction {

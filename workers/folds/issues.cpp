@@ -93,7 +93,8 @@ void prepare_issues(pqxx::connection& connection) {
     INSERT INTO github.issues AS t (id, repository_id, number, title, author_login, author_id,
       state, state_reason, is_pull_request, created_at, updated_at, closed_at, version_at, seen_at,
       seen_delivery)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13, $14)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+            github.snapshot_version_at($11::timestamptz, $13::timestamptz), $13, $14)
     ON CONFLICT (id) DO UPDATE SET
       repository_id = excluded.repository_id, number = excluded.number, title = excluded.title,
       author_login = excluded.author_login, author_id = excluded.author_id, state = excluded.state,

@@ -39,7 +39,8 @@ void prepare_pull_request(pqxx::connection& connection) {
     INSERT INTO github.pull_requests AS t (id, repository_id, number, title, author_login,
       author_id, state, created_at, updated_at, closed_at, merged_at, version_at, seen_at,
       seen_delivery)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $12, $13)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+            github.snapshot_version_at($9::timestamptz, $12::timestamptz), $12, $13)
     ON CONFLICT (id) DO UPDATE SET
       repository_id = excluded.repository_id, number = excluded.number, title = excluded.title,
       author_login = excluded.author_login, author_id = excluded.author_id,
@@ -52,10 +53,12 @@ void prepare_pull_request(pqxx::connection& connection) {
   connection.prepare(update_detail, R"sql(
     UPDATE github.pull_requests AS t SET
       draft = $2, merged = $3, additions = $4, deletions = $5, changed_files = $6, commits = $7,
-      detail_version_at = $8, detail_seen_at = $9, detail_seen_delivery = $10
+      detail_version_at = github.snapshot_version_at($8::timestamptz, $9::timestamptz),
+      detail_seen_at = $9, detail_seen_delivery = $10
     WHERE t.id = $1
       AND (t.detail_seen_at IS NULL
-           OR ($8::timestamptz, $9::timestamptz, $10::text)
+           OR (github.snapshot_version_at($8::timestamptz, $9::timestamptz), $9::timestamptz,
+               $10::text)
               > (t.detail_version_at, t.detail_seen_at, t.detail_seen_delivery)))sql");
 }
 

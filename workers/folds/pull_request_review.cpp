@@ -25,18 +25,31 @@ review_row read_review(const payload_node& node) {
   return review;
 }
 
+int review_state_rank(std::string_view state) {
+  if (state == "pending") return 0;
+  if (state == "dismissed") return 2;
+  return 1;
+}
+
 void prepare_pull_request_review(pqxx::connection& connection) {
+  // version_at: submitted_at ($7; -infinity while pending), then the state's rank ($9): a
+  // dismissal keeps submitted_at, and outranks the submission it dismisses.
   connection.prepare(upsert_review, R"sql(
     INSERT INTO github.pull_request_reviews AS t (id, pull_request_id, repository_id,
-      reviewer_login, reviewer_id, state, submitted_at, commit_id, seen_at, seen_delivery)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      reviewer_login, reviewer_id, state, submitted_at, commit_id, version_at, version_rank,
+      seen_at, seen_delivery)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+            github.snapshot_version_at(coalesce($7::timestamptz, '-infinity'), $10::timestamptz),
+            $9, $10, $11)
     ON CONFLICT (id) DO UPDATE SET
       pull_request_id = excluded.pull_request_id, repository_id = excluded.repository_id,
       reviewer_login = excluded.reviewer_login, reviewer_id = excluded.reviewer_id,
       state = excluded.state, submitted_at = excluded.submitted_at,
-      commit_id = excluded.commit_id, seen_at = excluded.seen_at,
+      commit_id = excluded.commit_id, version_at = excluded.version_at,
+      version_rank = excluded.version_rank, seen_at = excluded.seen_at,
       seen_delivery = excluded.seen_delivery
-    WHERE (excluded.seen_at, excluded.seen_delivery) > (t.seen_at, t.seen_delivery))sql");
+    WHERE (excluded.version_at, excluded.version_rank, excluded.seen_at, excluded.seen_delivery)
+        > (t.version_at, t.version_rank, t.seen_at, t.seen_delivery))sql");
 }
 
 void fold_pull_request_review(const event& source, fold_transaction& transaction) {
@@ -54,7 +67,8 @@ void fold_pull_request_review(const event& source, fold_transaction& transaction
   }
   transaction.work().exec_prepared(upsert_review, review.id, pull_request.id, *repository_id,
                                    reviewer_login, reviewer_id, review.state, review.submitted_at,
-                                   review.commit_id, source.received_at_text, source.delivery_id);
+                                   review.commit_id, review_state_rank(review.state),
+                                   source.received_at_text, source.delivery_id);
 }
 
 }  // namespace tributary::workers

@@ -4,7 +4,8 @@
 
 namespace tributary::workers {
 
-/// create and delete: a branch or tag appears or disappears (the latest delivery deciding).
+/// create and delete: a branch or tag appears or disappears, ordered by the repository
+/// snapshot's pushed_at (a delete outranks a create of the same second).
 void fold_ref(const event& source, fold_transaction& transaction);
 void prepare_refs(pqxx::connection& connection);
 

@@ -18,8 +18,8 @@ void prepare_workflow_run(pqxx::connection& connection) {
     INSERT INTO github.workflow_runs AS t (id, repository_id, workflow_id, workflow_name, name,
       run_number, run_attempt, event, status, conclusion, head_branch, head_sha, actor_login,
       created_at, updated_at, run_started_at, version_at, version_rank, seen_at, seen_delivery)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-            $20)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+            github.snapshot_version_at($17::timestamptz, $19::timestamptz), $18, $19, $20)
     ON CONFLICT (id) DO UPDATE SET
       repository_id = excluded.repository_id, workflow_id = excluded.workflow_id,
       workflow_name = excluded.workflow_name, name = excluded.name,

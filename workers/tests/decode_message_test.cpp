@@ -18,7 +18,7 @@ incoming_message message_with(std::vector<std::pair<std::string, std::optional<s
   return message;
 }
 
-const system_clock::time_point now{sys_days{2026y / 11 / 23} + hours(17)};
+const system_clock::time_point now{sys_days{2026y / 11 / 23} + hours(18)};
 
 TEST(decode_message, reads_the_envelope_and_the_action) {
   const auto message = message_with({{"github-event", "issues"},
@@ -69,6 +69,15 @@ TEST(decode_message, falls_back_to_the_message_timestamp_then_to_now) {
   message.timestamp_ms.reset();
   EXPECT_EQ(decode_message(message, now).decoded->received_at, now);
   EXPECT_EQ(decode_message(message, now).decoded->source, "webhook");
+}
+
+TEST(decode_message, a_received_at_from_the_future_is_brought_back_to_now) {
+  // Else it would outrank every later delivery of the same rows until that time came.
+  const auto message = message_with({{"github-event", "ping"}, {"github-delivery", "d"},
+                                     {"received-at", "2099-01-01T00:00:00.000Z"}},
+                                    "{}");
+  EXPECT_EQ(decode_message(message, now).decoded->received_at, now);
+  EXPECT_EQ(decode_message(message, now).decoded->received_at_text, "2026-11-23T18:00:00.000Z");
 }
 
 }  // namespace
