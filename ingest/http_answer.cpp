@@ -77,8 +77,21 @@ http_answer answer_for(const request_outcome& result, std::chrono::seconds retry
 }
 
 request_outcome outcome_for_publish_error(RdKafka::ErrorCode code) {
-  if (core::is_retryable(code) || code == RdKafka::ERR__FATAL) return outcome::broker_unavailable{};
-  return outcome::publish_rejected{};
+  if (core::is_retryable(code)) return outcome::broker_unavailable{};
+  switch (code) {
+    // The producer's state failed, not the message: librdkafka raises a fatal error with these
+    // (measured: OUT_OF_ORDER_SEQUENCE_NUMBER on a Produce, producer_fault_test), this process
+    // exits, and the same message sent again to another replica or after the restart succeeds.
+    case RdKafka::ERR__FATAL:
+    case RdKafka::ERR_OUT_OF_ORDER_SEQUENCE_NUMBER:
+    case RdKafka::ERR_DUPLICATE_SEQUENCE_NUMBER:
+    case RdKafka::ERR_INVALID_PRODUCER_EPOCH:
+    case RdKafka::ERR_UNKNOWN_PRODUCER_ID:
+    case RdKafka::ERR_PRODUCER_FENCED:
+      return outcome::broker_unavailable{};
+    default:
+      return outcome::publish_rejected{};
+  }
 }
 
 std::string_view status_class(unsigned status) {

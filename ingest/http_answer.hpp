@@ -43,8 +43,9 @@ using request_outcome =
 
 /// A failed produce or delivery report, sorted by core::is_retryable: broker_unavailable (503,
 /// Retry-After) when a later try can succeed, publish_rejected (500) when none can (a message too
-/// large for the broker, an unknown topic with auto-creation off). A fatal producer error is
-/// broker_unavailable: this process is going away, and another replica can take the retry.
+/// large for the broker, an unknown topic with auto-creation off). A fatal producer error, and the
+/// idempotence errors that cause one, are broker_unavailable: this process is going away, and
+/// another replica can take the retry.
 request_outcome outcome_for_publish_error(RdKafka::ErrorCode code);
 
 /// The HTTP answer to write: status, JSON body, and Retry-After when a later try can succeed.

@@ -72,6 +72,7 @@ TEST(outcome_for_publish_error, retryable_is_503_and_the_rest_500) {
   EXPECT_EQ(status(RdKafka::ERR_INVALID_RECORD), 500u);
   // This process can't go on, but another replica can take the retry.
   EXPECT_EQ(status(RdKafka::ERR__FATAL), 503u);
+  EXPECT_EQ(status(RdKafka::ERR_OUT_OF_ORDER_SEQUENCE_NUMBER), 503u);
   // Fixed bodies: nothing of librdkafka's message.
   EXPECT_EQ(answer_for(outcome_for_publish_error(RdKafka::ERR_MSG_SIZE_TOO_LARGE), retry).body,
             R"({"error":"event store refused the event"})");
