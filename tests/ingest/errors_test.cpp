@@ -149,6 +149,49 @@ TEST_F(ingest_errors, nothing_refused_reaches_the_topic) {
   EXPECT_EQ(messages[0].headers.find("github-delivery")->second, good["X-GitHub-Delivery"]);
 }
 
+TEST_F(ingest_errors, bad_signatures_are_counted_and_logged_at_a_bounded_rate) {
+  // 60 wrong signatures as fast as they go, each with a client-chosen delivery id.
+  std::vector<replay::webhook_request> requests;
+  for (int i = 0; i < 60; ++i) {
+    auto request = signed_request(url_);
+    request.set("X-GitHub-Delivery", "client-chosen-" + std::to_string(i));
+    re_sign(request, "wrong");
+    requests.push_back(std::move(request));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  replay::client_options options;
+  options.concurrency = 4;
+  for (const auto& result : replay::send_requests(url_, requests, options)) EXPECT_EQ(result.status, 401u);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::steady_clock::now() - started).count();
+  const auto log = ingest_.process().stdout_text() + ingest_.process().stderr_text();
+  std::size_t lines = 0;
+  for (auto at = log.find("signature refused"); at != std::string::npos;
+       at = log.find("signature refused", at + 1))
+    ++lines;
+  // At most one line a second (plus one for the second that was under way).
+  EXPECT_GE(lines, 1u);
+  EXPECT_LE(lines, static_cast<std::size_t>(seconds) + 2) << log;
+  EXPECT_EQ(log.find("client-chosen"), std::string::npos) << "a client's header value was logged";
+  EXPECT_NE(log.find("suppressed_since_last"), std::string::npos);
+}
+
+TEST(ingest_publish_errors, message_over_the_producers_size_limit_is_500_not_503) {
+  // librdkafka refuses it at once (MSG_SIZE_TOO_LARGE): no retry can ever fix it.
+  const auto topic = fresh_topic("ingest_too_large");
+  running_ingest ingest(topic, {{"KAFKA_MESSAGE_MAX_BYTES", "10000"}});
+  const auto url = ingest.url();
+  auto request = signed_request(url);
+  request.body() = "{\"padding\":\"" + std::string(20000, 'x') + "\"}";
+  re_sign(request);
+  const auto result = send_one(url, request);
+  expect_error(result, 500);
+  EXPECT_EQ(result.body, R"({"error":"event store refused the event"})");
+  EXPECT_TRUE(result.retry_after.empty());
+  // Small ones still pass.
+  EXPECT_EQ(send_one(url, signed_request(url)).status, 202u);
+}
+
 TEST(ingest_body_limit, a_body_at_the_limit_passes_and_one_byte_more_is_413) {
   const auto topic = fresh_topic("ingest_limit");
   running_ingest ingest(topic, {{"INGEST_MAX_BODY_BYTES", "4096"}});
