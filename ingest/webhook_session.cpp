@@ -88,6 +88,8 @@ void webhook_session<Stream>::do_read() {
   // oversized body gets its 413 before a byte of it is read.
   parser_->body_limit(boost::none);
   request_ = {};
+  // An idle keep-alive connection holds no read buffer (up to 64 KiB each, outside the budget).
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
   tcp().expires_after(state_.config.header_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&webhook_session::on_read_header,
