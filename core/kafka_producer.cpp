@@ -107,6 +107,14 @@ int kafka_producer::flush(std::chrono::milliseconds timeout) {
 
 int kafka_producer::queue_length() const { return producer_->outq_len(); }
 
+std::optional<std::string> kafka_producer::fatal_error() const {
+  // rd_kafka_fatal_error reads the handle's fatal state under its own lock: safe from any thread.
+  std::string reason;
+  const auto code = producer_->fatal_error(reason);
+  if (code == RdKafka::ERR_NO_ERROR) return std::nullopt;
+  return RdKafka::err2str(code) + ": " + reason;
+}
+
 bool kafka_producer::broker_reachable(std::chrono::milliseconds timeout) {
   RdKafka::Metadata* metadata = nullptr;
   const auto code =

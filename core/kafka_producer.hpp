@@ -63,6 +63,10 @@ class kafka_producer {
   int queue_length() const;
   /// True when the last metadata request reached a broker within `timeout`.
   bool broker_reachable(std::chrono::milliseconds timeout);
+  /// librdkafka's fatal error (e.g. the idempotent producer lost its sequence: it can't go on and
+  /// fails every message from then on), as "code: reason"; std::nullopt while there is none.
+  /// The owner must stop using the producer (ingest exits non-zero). Any thread may call it.
+  std::optional<std::string> fatal_error() const;
 
   RdKafka::Producer& handle() { return *producer_; }
 

@@ -3,8 +3,6 @@
 #include "core/envelope.hpp"
 #include "core/form_encoding.hpp"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -46,6 +44,7 @@ std::string_view to_string(rejection reason) {
     case rejection::unsupported_media_type: return "unsupported_media_type";
     case rejection::missing_form_payload: return "missing_form_payload";
     case rejection::not_json: return "not_json";
+    case rejection::too_deep: return "too_deep";
   }
   return "unknown";
 }
@@ -73,18 +72,21 @@ std::variant<delivery, rejection> parse_delivery(const webhook_headers& headers,
     return rejection::unsupported_media_type;
   }
 
-  // Iterative parsing: a hostile body of nested brackets must not exhaust the stack.
-  rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
-      result.payload.data(), result.payload.size());
-  if (document.HasParseError()) return rejection::not_json;
+  // Iterative, without a DOM: a hostile body of nested brackets can't exhaust the stack, and the
+  // depth limit keeps what reaches the topic foldable by every consumer (core/bounded_json.hpp).
+  const auto scan = core::scan_payload(result.payload);
+  switch (scan.check.verdict) {
+    case core::json_verdict::ok: break;
+    case core::json_verdict::not_json: return rejection::not_json;
+    case core::json_verdict::too_deep: return rejection::too_deep;
+  }
 
   result.event = headers.event;
   result.id = headers.delivery;
   result.hook_id = headers.hook_id;
   result.target_type = headers.target_type;
   result.target_id = headers.target_id;
-  result.key = core::envelope::message_key(document, result.id);
+  result.key = core::envelope::message_key(scan, result.id);
   return result;
 }
 

@@ -34,12 +34,14 @@ enum class rejection {
   unsupported_media_type,  // neither application/json nor application/x-www-form-urlencoded
   missing_form_payload,    // form body without a well-formed `payload` field
   not_json,                // the JSON is not one well-formed UTF-8 JSON document
+  too_deep,                // JSON nested deeper than core::max_json_depth
 };
 
 std::string_view to_string(rejection reason);
 
-/// Turns the request of a verified signature into a delivery (the body is moved into the
-/// payload when it is JSON already, so a 25 MiB body is not copied).
+/// Turns the request of a verified signature into a delivery. The body is moved into the payload
+/// when it is JSON already, and read once by core::scan_payload (no DOM, no recursion) for its
+/// validity, depth and key, so a 25 MiB body is held once.
 std::variant<delivery, rejection> parse_delivery(const webhook_headers& headers, std::string body);
 
 /// The media type of a Content-Type value, lower case, without parameters or spaces.

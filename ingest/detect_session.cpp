@@ -10,8 +10,8 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 
 detect_session::detect_session(net::ip::tcp::socket&& socket, service_state& state,
-                               connection_slot slot)
-    : stream_(std::move(socket)), state_(state), slot_(std::move(slot)) {}
+                               counted_slot connection)
+    : stream_(std::move(socket)), state_(state), connection_(std::move(connection)) {}
 
 void detect_session::run() {
   // The socket was accepted onto its own strand; start there.
@@ -30,11 +30,12 @@ void detect_session::on_detect(beast::error_code ec, bool tls) {
   if (ec) return;  // the client left or said nothing in time; the connection closes with us
   if (tls) {
     std::make_shared<webhook_session<tls_stream>>(std::move(stream_), std::move(buffer_), state_,
-                                                  std::move(slot_))
+                                                  std::move(connection_))
         ->run();
   } else {
+    const bool https_required = state_.tls && !state_.config.allow_plaintext;
     std::make_shared<webhook_session<plain_stream>>(std::move(stream_), std::move(buffer_), state_,
-                                                    std::move(slot_))
+                                                    std::move(connection_), https_required)
         ->run();
   }
 }

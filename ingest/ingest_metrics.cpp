@@ -13,9 +13,11 @@ ingest_metrics::ingest_metrics(prometheus::Registry& registry)
                    .Register(registry)),
       signature_failures(prometheus::BuildCounter()
                              .Name("tributary_ingest_signature_failures_total")
-                             .Help("Requests refused for a missing or wrong X-Hub-Signature-256")
-                             .Register(registry)
-                             .Add({})),
+                             .Help("Requests refused for a missing (reason=missing) or wrong "
+                                   "(reason=mismatch) X-Hub-Signature-256")
+                             .Register(registry)),
+      signature_missing(signature_failures.Add({{"reason", "missing"}})),
+      signature_mismatch(signature_failures.Add({{"reason", "mismatch"}})),
       body_bytes(prometheus::BuildCounter()
                      .Name("tributary_ingest_body_bytes_total")
                      .Help("Bytes of webhook request bodies read")
@@ -52,7 +54,22 @@ ingest_metrics::ingest_metrics(prometheus::Registry& registry)
                        .Name("tributary_ingest_broker_ready")
                        .Help("1 while the last readiness probe reached a broker")
                        .Register(registry)
-                       .Add({})) {}
+                       .Add({})),
+      body_bytes_held(prometheus::BuildGauge()
+                          .Name("tributary_ingest_body_bytes_held")
+                          .Help("Bytes of request bodies reserved under INGEST_MEMORY_BUDGET_BYTES")
+                          .Register(registry)
+                          .Add({})),
+      budget_refusals(prometheus::BuildCounter()
+                          .Name("tributary_ingest_budget_refusals_total")
+                          .Help("Requests answered 503 because their body did not fit the memory budget")
+                          .Register(registry)
+                          .Add({})),
+      accept_failures(prometheus::BuildCounter()
+                          .Name("tributary_ingest_accept_failures_total")
+                          .Help("Failed accepts (e.g. out of file descriptors), each followed by a backoff")
+                          .Register(registry)
+                          .Add({})) {}
 
 void ingest_metrics::count_request(std::string_view event, unsigned status) {
   requests.Add({{"event", std::string(event.empty() ? "none" : event)},

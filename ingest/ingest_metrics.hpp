@@ -20,7 +20,10 @@ struct ingest_metrics {
   void count_request(std::string_view event, unsigned status);
 
   prometheus::Family<prometheus::Counter>& requests;
-  prometheus::Counter& signature_failures;
+  /// tributary_ingest_signature_failures_total{reason}: "missing" or "mismatch".
+  prometheus::Family<prometheus::Counter>& signature_failures;
+  prometheus::Counter& signature_missing;
+  prometheus::Counter& signature_mismatch;
   prometheus::Counter& body_bytes;
   prometheus::Histogram& publish_latency;
   prometheus::Gauge& in_flight;
@@ -28,6 +31,9 @@ struct ingest_metrics {
   prometheus::Gauge& open_connections;
   prometheus::Counter& refused_connections;
   prometheus::Gauge& broker_ready;
+  prometheus::Gauge& body_bytes_held;
+  prometheus::Counter& budget_refusals;
+  prometheus::Counter& accept_failures;
 };
 
 }  // namespace tributary::ingest

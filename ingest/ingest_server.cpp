@@ -44,9 +44,10 @@ class stop_request {
     }
     changed_.notify_all();
   }
-  void wait() {
+  /// True once notified; false when `timeout` passed first.
+  bool wait_for(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return requested_; });
+    return changed_.wait_for(lock, timeout, [this] { return requested_; });
   }
 
  private:
@@ -78,7 +79,8 @@ int run_ingest(const ingest_config& config) {
   publisher events(producer, config.topic);
   readiness_probe probe(producer, metrics, config.ready_probe_interval, config.ready_probe_timeout);
 
-  state.emplace(config, tls ? &*tls : nullptr, events, metrics, [&probe] { return probe.ready(); });
+  state.emplace(config, tls ? &*tls : nullptr, events, metrics,
+                [&probe, &producer] { return probe.ready() && !producer.fatal_error(); });
   auto acceptor = std::make_shared<listener>(io, endpoint, *state);
   acceptor->run();
 
@@ -86,9 +88,11 @@ int run_ingest(const ingest_config& config) {
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
-    log.info("stopping", {{"signal", signal}, {"in_flight", state->in_flight.load()}});
+    log.info("stopping: draining", {{"signal", signal},
+                                     {"in_flight", state->in_flight.load()},
+                                     {"drain_period_ms", config.drain_period.count()}});
+    // /readyz fails from now on, so that load balancers take this pod out, while it still serves.
     state->stopping = true;
-    acceptor->stop();
     stop.notify();
   });
 
@@ -107,7 +111,21 @@ int run_ingest(const ingest_config& config) {
   threads.reserve(config.threads);
   for (unsigned i = 0; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
 
-  stop.wait();
+  // A fatal producer error ends the process as a signal would, but without a drain period (no
+  // request can succeed any more) and with a non-zero exit, so that an orchestrator restarts it.
+  std::optional<std::string> fatal;
+  while (!stop.wait_for(std::chrono::milliseconds(100))) {
+    if ((fatal = producer.fatal_error())) {
+      log.error("fatal producer error: stopping", {{"error", *fatal}});
+      state->stopping = true;
+      break;
+    }
+  }
+  if (!fatal && config.drain_period.count() > 0) {
+    std::this_thread::sleep_for(config.drain_period);
+    log.info("drain period over: closing the listener", {{"in_flight", state->in_flight.load()}});
+  }
+  acceptor->stop();
   // Requests already read are answered from their delivery reports; connections idle in
   // keep-alive are simply closed when the io_context stops.
   const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
@@ -124,7 +142,7 @@ int run_ingest(const ingest_config& config) {
     log.warning("grace period over with requests unanswered (their clients saw no 2xx)",
                 {{"unanswered", unanswered}});
   log.info("stopped", {{"unflushed_messages", outstanding}});
-  return 0;
+  return fatal ? 1 : 0;
 }
 
 }  // namespace tributary::ingest

@@ -24,11 +24,14 @@ std::vector<core::setting_spec> ingest_setting_specs() {
       core::common_settings::kafka_bootstrap_servers(),
       core::common_settings::kafka_topic(),
       {"INGEST_LISTEN", "0.0.0.0:8443", "address:port of the webhook endpoint (port 0: any free port, logged)"},
-      {"INGEST_TLS_CERT", "", "PEM certificate chain; with INGEST_TLS_KEY enables HTTPS (plain HTTP is still detected on the same port)"},
+      {"INGEST_TLS_CERT", "", "PEM certificate chain; with INGEST_TLS_KEY enables HTTPS, and plain HTTP on the port is refused (400) except GET /healthz and /readyz, unless INGEST_ALLOW_PLAINTEXT"},
       {"INGEST_TLS_KEY", "", "PEM private key of INGEST_TLS_CERT"},
       {"INGEST_PATH", "/webhooks/github", "the webhook path"},
       {"GITHUB_WEBHOOK_SECRET", "", "comma-separated webhook secrets; a signature under any one is accepted (rotation)", true, true},
       {"INGEST_MAX_BODY_BYTES", "26214400", "larger bodies are answered 413 (GitHub's cap is 25 MiB)"},
+      {"INGEST_ALLOW_PLAINTEXT", "false", "with INGEST_TLS_CERT/KEY set, also serve webhooks over plain HTTP on the same port (only behind a proxy that terminates TLS)"},
+      {"INGEST_MEMORY_BUDGET_BYTES", "201326592", "request bodies held in memory at once (192 MiB: fits a 512 MiB pod, see README); a request over it is answered 503 with Retry-After before its body is read; at least 4/3 of INGEST_MAX_BODY_BYTES"},
+      {"INGEST_LARGE_BODY_BYTES", "1048576", "bodies larger than this together hold at most 3/4 of INGEST_MEMORY_BUDGET_BYTES, so small deliveries always find room"},
       core::common_settings::metrics_listen("0.0.0.0:9464"),
       core::common_settings::log_level(),
       {"INGEST_MAX_HEADER_BYTES", "32768", "larger request headers are answered 431"},
@@ -36,7 +39,8 @@ std::vector<core::setting_spec> ingest_setting_specs() {
       {"INGEST_THREADS", "0", "I/O threads; 0 means one per core"},
       {"INGEST_HEADER_TIMEOUT", "10s", "time allowed for the TLS handshake, and for a request's header (including a keep-alive wait)"},
       {"INGEST_BODY_TIMEOUT", "60s", "time allowed to read a request's body, and to write an answer"},
-      {"INGEST_SHUTDOWN_GRACE", "20s", "on SIGTERM, how long requests in flight may take to be answered before exit"},
+      {"INGEST_DRAIN_PERIOD", "5s", "on SIGTERM, how long /readyz answers 503 while ingest still accepts and serves (for load balancers to notice) before it closes its listener; 0s: none"},
+      {"INGEST_SHUTDOWN_GRACE", "20s", "after the drain period, how long requests in flight may take to be answered before exit"},
       {"INGEST_RETRY_AFTER", "5s", "Retry-After of a 503 answer"},
       {"INGEST_READY_PROBE_INTERVAL", "1s", "how often /readyz asks the broker for metadata"},
       {"INGEST_READY_PROBE_TIMEOUT", "2s", "how long one readiness probe waits for the broker"},
@@ -50,6 +54,8 @@ std::map<std::string, std::string> ingest_producer_defaults() {
       {"compression.type", "lz4"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "1000"},  // a returning broker is used within a second
+      // librdkafka's default (1 GiB) would not fit the pod; 64 MiB still holds two 25 MiB payloads.
+      {"queue.buffering.max.kbytes", "65536"},
   };
 }
 
@@ -96,6 +102,16 @@ ingest_config make_ingest_config(const core::settings& settings) {
                                : std::max(1u, std::thread::hardware_concurrency());
   config.header_timeout = positive_duration(settings, "INGEST_HEADER_TIMEOUT");
   config.body_timeout = positive_duration(settings, "INGEST_BODY_TIMEOUT");
+  config.memory_budget_bytes = positive(settings, "INGEST_MEMORY_BUDGET_BYTES");
+  config.large_body_bytes = positive(settings, "INGEST_LARGE_BODY_BYTES");
+  // A body the size of the limit must fit in the large bodies' share of the budget.
+  if (config.memory_budget_bytes / 4 * 3 < config.max_body_bytes)
+    throw core::settings_error(
+        "INGEST_MEMORY_BUDGET_BYTES must be at least 4/3 of INGEST_MAX_BODY_BYTES");
+  config.allow_plaintext = settings.get_bool("INGEST_ALLOW_PLAINTEXT");
+  config.drain_period = settings.get_duration("INGEST_DRAIN_PERIOD");
+  if (config.drain_period.count() < 0)
+    throw core::settings_error("INGEST_DRAIN_PERIOD must not be negative");
   config.shutdown_grace = positive_duration(settings, "INGEST_SHUTDOWN_GRACE");
   config.retry_after = std::chrono::ceil<std::chrono::seconds>(
       positive_duration(settings, "INGEST_RETRY_AFTER"));

@@ -28,9 +28,13 @@ struct ingest_config {
   std::size_t max_body_bytes = 0;
   std::size_t max_header_bytes = 0;
   std::size_t max_connections = 0;
+  std::size_t memory_budget_bytes = 0;  // request bodies held at once (body_budget)
+  std::size_t large_body_bytes = 0;     // bodies over this share part of the budget only
+  bool allow_plaintext = false;         // with TLS configured: serve plain HTTP too
   unsigned threads = 0;
   std::chrono::milliseconds header_timeout{};
   std::chrono::milliseconds body_timeout{};
+  std::chrono::milliseconds drain_period{};
   std::chrono::milliseconds shutdown_grace{};
   std::chrono::milliseconds ready_probe_interval{};
   std::chrono::milliseconds ready_probe_timeout{};
@@ -41,8 +45,9 @@ struct ingest_config {
 /// The settings tributary-ingest declares (CONTRACT.md plus its own, with defaults).
 std::vector<core::setting_spec> ingest_setting_specs();
 
-/// Producer properties ingest needs over core's defaults: a delivery timeout under GitHub's 10 s
-/// and quick reconnects so that a returning broker is used within a second.
+/// Producer properties ingest needs over core's defaults: a delivery timeout under GitHub's 10 s,
+/// quick reconnects so that a returning broker is used within a second, and a bounded queue
+/// (part of the memory arithmetic of ingest/README.md).
 std::map<std::string, std::string> ingest_producer_defaults();
 
 /// Validates `settings`; throws core::settings_error with one line naming the faulty setting.

@@ -10,8 +10,17 @@ namespace tributary::ingest {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
+namespace {
+constexpr std::chrono::milliseconds k_first_backoff{10};
+constexpr std::chrono::milliseconds k_max_backoff{1000};
+}  // namespace
+
 listener::listener(net::io_context& io, const net::ip::tcp::endpoint& endpoint, service_state& state)
-    : io_(io), acceptor_(net::make_strand(io)), state_(state) {
+    : io_(io),
+      acceptor_(net::make_strand(io)),
+      retry_timer_(acceptor_.get_executor()),
+      backoff_(k_first_backoff),
+      state_(state) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -25,6 +34,7 @@ void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ignored;
     self->acceptor_.close(ignored);
+    self->retry_timer_.cancel();
   });
 }
 
@@ -36,9 +46,20 @@ void listener::do_accept() {
 void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
   if (ec) {
-    // Out of descriptors and the like: say so and keep accepting.
-    log_.warning("accept failed", {{"error", ec.message()}});
-  } else if (state_.connections.load() >= state_.config.max_connections) {
+    // Out of descriptors and the like: the pending connection stays queued, so trying again at
+    // once would fail again at once. Say so, wait, and try again.
+    state_.metrics.accept_failures.Increment();
+    log_.warning("accept failed", {{"error", ec.message()}, {"retry_in_ms", backoff_.count()}});
+    retry_timer_.expires_after(backoff_);
+    backoff_ = std::min(backoff_ * 2, k_max_backoff);
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_error) {
+      if (wait_error || !self->acceptor_.is_open()) return;  // stopped
+      self->do_accept();
+    });
+    return;
+  }
+  backoff_ = k_first_backoff;
+  if (state_.connections.load() >= state_.config.max_connections) {
     state_.metrics.refused_connections.Increment();
     beast::error_code ignored;
     socket.close(ignored);

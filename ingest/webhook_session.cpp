@@ -1,10 +1,11 @@
 #include "ingest/webhook_session.hpp"
 
-#include "ingest/delivery.hpp"
 #include "ingest/route.hpp"
-#include "ingest/signature.hpp"
+#include "ingest/webhook_verdict.hpp"
 
 #include <boost/asio/post.hpp>
+
+#include <algorithm>
 
 namespace tributary::ingest {
 namespace beast = boost::beast;
@@ -12,6 +13,10 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 namespace {
+
+// What a drain may read beyond the body limit: chunk framing and what was already buffered.
+constexpr std::uint64_t k_drain_slack = 64 * 1024;
+constexpr std::size_t k_drain_read = 64 * 1024;
 
 template <class Stream>
 Stream make_stream(beast::tcp_stream&& stream, service_state& state) {
@@ -36,15 +41,21 @@ bool client_gone(beast::error_code ec) {
          ec == http::error::partial_message;
 }
 
+// The error on_chunk reports when a chunked body outgrows the memory budget.
+const beast::error_code over_budget_error =
+    boost::system::errc::make_error_code(boost::system::errc::not_enough_memory);
+
 }  // namespace
 
 template <class Stream>
 webhook_session<Stream>::webhook_session(beast::tcp_stream&& stream, beast::flat_buffer&& buffer,
-                                         service_state& state, connection_slot slot)
+                                         service_state& state, counted_slot connection,
+                                         bool https_required)
     : stream_(make_stream<Stream>(std::move(stream), state)),
       buffer_(std::move(buffer)),
       state_(state),
-      slot_(std::move(slot)) {}
+      connection_(std::move(connection)),
+      https_required_(https_required) {}
 
 template <class Stream>
 void webhook_session<Stream>::run() {
@@ -76,10 +87,9 @@ void webhook_session<Stream>::do_read() {
   // No limit while reading the header: Content-Length is checked explicitly below so that an
   // oversized body gets its 413 before a byte of it is read.
   parser_->body_limit(boost::none);
-  event_label_.clear();
-  delivery_id_.clear();
-  head_request_ = false;
-  count_request_ = true;
+  request_ = {};
+  // An idle keep-alive connection holds no read buffer (up to 64 KiB each, outside the budget).
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
   tcp().expires_after(state_.config.header_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&webhook_session::on_read_header,
@@ -89,112 +99,166 @@ void webhook_session<Stream>::do_read() {
 template <class Stream>
 void webhook_session<Stream>::on_read_header(beast::error_code ec, std::size_t) {
   if (ec == http::error::header_limit) {
-    in_flight_.emplace(state_);
+    request_.in_flight.emplace(in_flight_slot(state_));
     return answer(outcome::header_too_large{}, false);
   }
   if (ec) {
     if (client_gone(ec)) return do_close();
     if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-      in_flight_.emplace(state_);
+      request_.in_flight.emplace(in_flight_slot(state_));
       return answer(outcome::bad_request{}, false);
     }
     log_.debug("read failed", {{"error", ec.message()}});
     return do_close();
   }
-  in_flight_.emplace(state_);
+  request_.in_flight.emplace(in_flight_slot(state_));
   const auto& header = parser_->get();
-  head_request_ = header.method() == http::verb::head;
-  const bool no_body_pending = parser_->is_done();
+  request_.head = header.method() == http::verb::head;
+  const bool keep_alive = parser_->is_done() && header.keep_alive();
   const auto method = header.method_string();
   const auto target = header.target();
-  switch (route_request({method.data(), method.size()}, {target.data(), target.size()},
-                        state_.config.path)) {
+  const auto where = route_request({method.data(), method.size()}, {target.data(), target.size()},
+                                   state_.config.path);
+  // Probes stay answered over plain HTTP (a kubelet probes without TLS); nothing else does.
+  if (https_required_ && where != route::health && where != route::ready)
+    return answer(outcome::https_required{}, false);
+  switch (where) {
     case route::health:
-      count_request_ = false;
-      return answer(outcome::alive{}, no_body_pending && header.keep_alive());
+      request_.counted = false;
+      return answer(outcome::alive{}, keep_alive);
     case route::ready:
-      count_request_ = false;
-      if (state_.ready()) return answer(outcome::ready{}, no_body_pending && header.keep_alive());
-      return answer(outcome::not_ready{}, no_body_pending && header.keep_alive());
+      request_.counted = false;
+      if (state_.stopping.load()) return answer(outcome::shutting_down{}, keep_alive);
+      if (state_.ready()) return answer(outcome::ready{}, keep_alive);
+      return answer(outcome::not_ready{}, keep_alive);
     case route::not_found:
-      return answer(outcome::not_found{}, no_body_pending && header.keep_alive());
+      return answer(outcome::not_found{}, keep_alive);
     case route::method_not_allowed:
-      return answer(outcome::method_not_allowed{}, no_body_pending && header.keep_alive());
+      return answer(outcome::method_not_allowed{}, keep_alive);
     case route::webhook:
-      break;
+      return read_webhook_body();
   }
-  if (const auto length = parser_->content_length(); length && *length > state_.config.max_body_bytes)
+}
+
+template <class Stream>
+void webhook_session<Stream>::read_webhook_body() {
+  const auto length = parser_->content_length();
+  if (length && *length > state_.config.max_body_bytes)
     return answer(outcome::payload_too_large{}, false);
-  // Chunked bodies are held to the same limit while they are read.
+  // The whole declared length is held from here (Beast reserves it for the body); a chunked body
+  // starts with nothing and grows its reservation piece by piece (on_chunk).
+  auto reservation = state_.bodies.reserve(length ? static_cast<std::size_t>(*length) : 0);
+  if (!reservation) {
+    state_.metrics.budget_refusals.Increment();
+    return answer(outcome::over_budget{}, false);
+  }
+  request_.body_memory = std::move(*reservation);
   parser_->body_limit(state_.config.max_body_bytes);
+  if (parser_->chunked()) parser_->on_chunk_body(chunk_sink_);
   tcp().expires_after(state_.config.body_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&webhook_session::on_read_body, this->shared_from_this()));
 }
 
 template <class Stream>
+std::size_t webhook_session<Stream>::on_chunk(std::uint64_t, beast::string_view piece,
+                                              beast::error_code& ec) {
+  // With this callback set, Beast leaves storing the body to us: reserve before the string grows,
+  // and grow it ourselves (doubling, capped at the limit) so that its capacity is what is reserved.
+  auto& body = parser_->get().body();
+  const auto limit = state_.config.max_body_bytes;
+  const auto needed = body.size() + piece.size();
+  if (needed > limit) {
+    ec = http::error::body_limit;
+    return 0;
+  }
+  if (needed > body.capacity()) {
+    const auto capacity = std::min(limit, std::max(needed, 2 * body.capacity()));
+    if (!request_.body_memory->resize(capacity)) {
+      ec = over_budget_error;
+      return 0;
+    }
+    body.reserve(capacity);
+  }
+  body.append(piece.data(), piece.size());
+  return piece.size();
+}
+
+template <class Stream>
 void webhook_session<Stream>::on_read_body(beast::error_code ec, std::size_t) {
   if (ec == http::error::body_limit) return answer(outcome::payload_too_large{}, false);
+  if (ec == over_budget_error) {
+    state_.metrics.budget_refusals.Increment();
+    return answer(outcome::over_budget{}, false);
+  }
   if (ec) {
     if (!client_gone(ec)) log_.debug("body read failed", {{"error", ec.message()}});
     return do_close();
   }
-  publish(parser_->release());
+  handle_webhook(parser_->release());
+  // The body was moved into the delivery, which librdkafka copied (or which was refused): it is
+  // no longer held.
+  request_.body_memory.reset();
 }
 
 template <class Stream>
-void webhook_session<Stream>::publish(http::request<http::string_body>&& request) {
-  const auto received = std::chrono::steady_clock::now();
-  const auto received_wall = std::chrono::system_clock::now();
-  const bool keep_alive = request.keep_alive();
+void webhook_session<Stream>::handle_webhook(http::request<http::string_body>&& request) {
   state_.metrics.body_bytes.Increment(static_cast<double>(request.body().size()));
+  request_.keep_alive = request.keep_alive();
+  auto verdict = judge_webhook(
+      {{header_value(request, "X-GitHub-Event"), header_value(request, "X-GitHub-Delivery"),
+        header_value(request, "X-GitHub-Hook-ID"),
+        header_value(request, "X-GitHub-Hook-Installation-Target-Type"),
+        header_value(request, "X-GitHub-Hook-Installation-Target-ID"),
+        header_value(request, "Content-Type")},
+       header_value(request, "X-Hub-Signature-256"),
+       std::move(request.body())},
+      state_.config.secrets);
+  if (auto* result = std::get_if<request_outcome>(&verdict)) {
+    note_refusal(*result);
+    return answer(*result, request_.keep_alive);
+  }
+  publish(std::get<delivery>(std::move(verdict)));
+}
 
-  const auto signature = header_value(request, "X-Hub-Signature-256");
-  if (signature.empty()) {
-    state_.metrics.signature_failures.Increment();
-    log_.warning("request without X-Hub-Signature-256",
-                 {{"delivery", header_value(request, "X-GitHub-Delivery")}});
-    return answer(outcome::missing_signature{}, keep_alive);
+template <class Stream>
+void webhook_session<Stream>::note_refusal(const request_outcome& result) {
+  // Anyone can send a bad signature, as often as they like: count each, log at a bounded rate,
+  // and log nothing the client chose.
+  const bool missing = std::holds_alternative<outcome::missing_signature>(result);
+  if (missing || std::holds_alternative<outcome::bad_signature>(result)) {
+    (missing ? state_.metrics.signature_missing : state_.metrics.signature_mismatch).Increment();
+    if (const auto suppressed = state_.signature_log.admit())
+      log_.warning("signature refused", {{"reason", missing ? "missing" : "mismatch"},
+                                         {"suppressed_since_last", *suppressed}});
+  } else if (const auto* invalid = std::get_if<outcome::invalid>(&result)) {
+    log_.warning("delivery refused", {{"reason", to_string(invalid->reason)}});
   }
-  if (!verify_signature(state_.config.secrets, request.body(), signature)) {
-    state_.metrics.signature_failures.Increment();
-    log_.warning("signature does not match any secret",
-                 {{"delivery", header_value(request, "X-GitHub-Delivery")}});
-    return answer(outcome::bad_signature{}, keep_alive);
-  }
+}
 
-  webhook_headers headers{header_value(request, "X-GitHub-Event"),
-                          header_value(request, "X-GitHub-Delivery"),
-                          header_value(request, "X-GitHub-Hook-ID"),
-                          header_value(request, "X-GitHub-Hook-Installation-Target-Type"),
-                          header_value(request, "X-GitHub-Hook-Installation-Target-ID"),
-                          header_value(request, "Content-Type")};
-  auto parsed = parse_delivery(headers, std::move(request.body()));
-  if (const auto* reason = std::get_if<rejection>(&parsed)) {
-    log_.warning("delivery refused", {{"reason", to_string(*reason)}});
-    return answer(outcome::invalid{*reason}, keep_alive);
-  }
-  const auto& message = std::get<delivery>(parsed);
-  event_label_ = message.event;
-  delivery_id_ = message.id;
-  keep_alive_ = keep_alive;
+template <class Stream>
+void webhook_session<Stream>::publish(delivery message) {
+  const auto received = std::chrono::steady_clock::now();
+  request_.event = message.event;
+  request_.delivery_id = message.id;
   try {
     // The answer waits for the broker's verdict, delivered on the producer's thread: post it
     // back onto this connection's strand, never answer from there.
     state_.events.publish(
-        message, received_wall,
+        message, std::chrono::system_clock::now(),
         [self = this->shared_from_this(), received](const core::delivery_report& report) {
           auto executor = self->stream_.get_executor();
           net::post(executor, [self = std::move(self), report, received] {
             self->on_published(report, received);
           });
         });
-  } catch (const core::kafka_error&) {
-    // The publisher logged it; a full queue is worth a retry later.
-    return answer(outcome::broker_unavailable{}, keep_alive);
+  } catch (const core::kafka_error& e) {
+    // The publisher logged it.
+    return answer(outcome_for_publish_error(e.code()), request_.keep_alive);
   } catch (const std::exception& e) {
-    log_.error("publish failed unexpectedly", {{"delivery", delivery_id_}, {"error", e.what()}});
-    return answer(outcome::internal_error{}, keep_alive);
+    log_.error("publish failed unexpectedly",
+               {{"delivery", request_.delivery_id}, {"error", e.what()}});
+    return answer(outcome::internal_error{}, request_.keep_alive);
   }
 }
 
@@ -203,27 +267,34 @@ void webhook_session<Stream>::on_published(const core::delivery_report& report,
                                            std::chrono::steady_clock::time_point received) {
   state_.metrics.publish_latency.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
-  const bool keep_alive = keep_alive_;
   if (report.ok()) {
-    log_.debug("delivery published", {{"delivery", delivery_id_},
-                                      {"event", event_label_},
+    log_.debug("delivery published", {{"delivery", request_.delivery_id},
+                                      {"event", request_.event},
                                       {"topic", state_.events.topic()},
                                       {"partition", report.partition},
                                       {"offset", report.offset}});
-    return answer(outcome::accepted{delivery_id_}, keep_alive);
+    return answer(outcome::accepted{request_.delivery_id}, request_.keep_alive);
   }
-  log_.warning("delivery failed", {{"delivery", delivery_id_},
-                                   {"event", event_label_},
+  log_.warning("delivery failed", {{"delivery", request_.delivery_id},
+                                   {"event", request_.event},
                                    {"error", RdKafka::err2str(report.error)},
                                    {"retryable", report.retryable()}});
-  answer(outcome::broker_unavailable{}, keep_alive);
+  answer(outcome_for_publish_error(report.error), request_.keep_alive);
 }
 
 template <class Stream>
 void webhook_session<Stream>::answer(const request_outcome& result, bool keep_alive) {
   const auto reply = answer_for(result, state_.config.retry_after);
-  body_pending_ = parser_ && !parser_->is_done();
-  if (count_request_) state_.metrics.count_request(event_label_, reply.status);
+  // A body left unread is drained after the answer, up to what it may still hold; whatever of
+  // it the parser holds is let go now, with its reservation.
+  std::uint64_t unread_body = 0;
+  if (parser_ && !parser_->is_done()) {
+    const auto limit = static_cast<std::uint64_t>(state_.config.max_body_bytes);
+    unread_body = std::min(parser_->content_length_remaining().value_or(limit), limit) + k_drain_slack;
+  }
+  parser_.reset();
+  request_.body_memory.reset();
+  if (request_.counted) state_.metrics.count_request(request_.event, reply.status);
   response_ = {};
   response_.version(11);
   response_.result(reply.status);
@@ -233,41 +304,47 @@ void webhook_session<Stream>::answer(const request_outcome& result, bool keep_al
     response_.set(http::field::retry_after, std::to_string(reply.retry_after.count()));
   if (reply.status == 405) response_.set(http::field::allow, "GET, HEAD, POST");
   response_.body() = reply.body;
-  // During shutdown every answer closes its connection, so that clients go elsewhere.
+  // From the start of a shutdown every answer closes its connection, so that clients go elsewhere.
   response_.keep_alive(keep_alive && !state_.stopping.load());
   response_.prepare_payload();
-  if (head_request_) response_.body().clear();  // HEAD: the header says the length, no body
+  if (request_.head) response_.body().clear();  // HEAD: the header says the length, no body
   tcp().expires_after(state_.config.body_timeout);
   http::async_write(stream_, response_,
                     beast::bind_front_handler(&webhook_session::on_write, this->shared_from_this(),
-                                              response_.keep_alive()));
+                                              response_.keep_alive(), unread_body));
 }
 
 template <class Stream>
-void webhook_session<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
-  in_flight_.reset();
+void webhook_session<Stream>::on_write(bool keep_alive, std::uint64_t unread_body,
+                                       beast::error_code ec, std::size_t) {
+  request_ = {};
   if (ec) {
     log_.debug("write failed", {{"error", ec.message()}});
     return do_close();
   }
-  if (!keep_alive) return body_pending_ ? do_drain() : do_close();
+  if (!keep_alive) return unread_body > 0 ? do_drain(unread_body) : do_close();
   do_read();
 }
 
 template <class Stream>
-void webhook_session<Stream>::do_drain() {
+void webhook_session<Stream>::do_drain(std::uint64_t limit) {
   // Closing with unread bytes makes the kernel reset the connection, and a client still sending
-  // its body could lose the answer (a 413) with it. Read and drop what it sends, for a while.
+  // its body could lose the answer (a 413, a 503) with it. Read and drop what it sends, but no
+  // more than the body may still hold and for no longer than a header may take.
+  drain_left_ = limit - std::min<std::uint64_t>(limit, buffer_.size());
+  buffer_.consume(buffer_.size());
   tcp().expires_after(state_.config.header_timeout);
   do_drain_some();
 }
 
 template <class Stream>
 void webhook_session<Stream>::do_drain_some() {
-  drain_buffer_.clear();
-  stream_.async_read_some(drain_buffer_.prepare(64 * 1024),
-                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+  if (drain_left_ == 0) return do_close();
+  const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(drain_left_, k_drain_read));
+  stream_.async_read_some(buffer_.prepare(size),
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t read) {
                             if (ec) return self->do_close();
+                            self->drain_left_ -= std::min<std::uint64_t>(self->drain_left_, read);
                             self->do_drain_some();
                           });
 }

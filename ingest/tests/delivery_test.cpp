@@ -1,4 +1,5 @@
 #include "ingest/delivery.hpp"
+#include "core/bounded_json.hpp"
 #include "core/form_encoding.hpp"
 
 #include <gtest/gtest.h>
@@ -149,10 +150,42 @@ TEST(parse_delivery, bodies_that_are_not_one_json_document_are_refused) {
 }
 
 TEST(parse_delivery, deep_nesting_is_refused_without_exhausting_the_stack) {
-  const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
-  auto result = parse_delivery(headers_for("ping"), deep);
-  // Valid JSON: accepted (iterative parsing), and no stack overflow on the way.
-  EXPECT_TRUE(std::holds_alternative<delivery>(result));
+  // Valid JSON, but deeper than any consumer should have to follow: refused, and no stack
+  // overflow on the way.
+  for (const auto& deep : {std::string(1'000'000, '[') + std::string(1'000'000, ']'),
+                           [] {
+                             std::string text;
+                             for (int i = 0; i < 50'000; ++i) text += "{\"a\":";
+                             return text + "1" + std::string(50'000, '}');
+                           }()}) {
+    auto result = parse_delivery(headers_for("ping"), deep);
+    ASSERT_TRUE(std::holds_alternative<rejection>(result));
+    EXPECT_EQ(std::get<rejection>(result), rejection::too_deep);
+  }
+}
+
+TEST(parse_delivery, nesting_at_the_limit_passes_and_one_deeper_is_too_deep) {
+  const auto nested = [](std::size_t depth) {
+    return "{\"a\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+  };
+  auto at_limit = parse_delivery(headers_for("ping"), nested(core::max_json_depth));
+  EXPECT_TRUE(std::holds_alternative<delivery>(at_limit));
+  auto over = parse_delivery(headers_for("ping"), nested(core::max_json_depth + 1));
+  ASSERT_TRUE(std::holds_alternative<rejection>(over));
+  EXPECT_EQ(std::get<rejection>(over), rejection::too_deep);
+  // In a form too.
+  auto form = parse_delivery(headers_for("ping", "application/x-www-form-urlencoded"),
+                             "payload=" + core::percent_encode(nested(core::max_json_depth + 1)));
+  ASSERT_TRUE(std::holds_alternative<rejection>(form));
+  EXPECT_EQ(std::get<rejection>(form), rejection::too_deep);
+}
+
+TEST(parse_delivery, key_comes_from_the_scan_without_a_dom) {
+  // Key candidates in the order of the contract, wherever they sit in the object.
+  const auto body = R"({"sender":{"login":"octocat"},"organization":{"login":"github"}})";
+  auto result = parse_delivery(headers_for("ping"), body);
+  ASSERT_TRUE(std::holds_alternative<delivery>(result));
+  EXPECT_EQ(std::get<delivery>(result).key, "github");
 }
 
 TEST(media_type, strips_parameters_and_case) {

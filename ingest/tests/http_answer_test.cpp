@@ -31,6 +31,11 @@ TEST(answer_for, each_outcome_has_its_status) {
       {outcome::invalid{rejection::unsupported_media_type}, 415},
       {outcome::invalid{rejection::missing_form_payload}, 400},
       {outcome::invalid{rejection::not_json}, 400},
+      {outcome::invalid{rejection::too_deep}, 400},
+      {outcome::shutting_down{}, 503},
+      {outcome::https_required{}, 400},
+      {outcome::over_budget{}, 503},
+      {outcome::publish_rejected{}, 500},
       {outcome::broker_unavailable{}, 503},
       {outcome::internal_error{}, 500},
   };
@@ -47,8 +52,30 @@ TEST(answer_for, each_outcome_has_its_status) {
 TEST(answer_for, only_unavailability_says_when_to_retry) {
   EXPECT_EQ(answer_for(outcome::broker_unavailable{}, retry).retry_after, retry);
   EXPECT_EQ(answer_for(outcome::not_ready{}, retry).retry_after, retry);
+  EXPECT_EQ(answer_for(outcome::over_budget{}, retry).retry_after, retry);
+  EXPECT_EQ(answer_for(outcome::shutting_down{}, retry).retry_after, retry);
+  EXPECT_EQ(answer_for(outcome::publish_rejected{}, retry).retry_after.count(), 0);
   EXPECT_EQ(answer_for(outcome::internal_error{}, retry).retry_after.count(), 0);
   EXPECT_EQ(answer_for(outcome::bad_signature{}, retry).retry_after.count(), 0);
+}
+
+TEST(outcome_for_publish_error, retryable_is_503_and_the_rest_500) {
+  const auto status = [](RdKafka::ErrorCode code) {
+    return answer_for(outcome_for_publish_error(code), retry).status;
+  };
+  EXPECT_EQ(status(RdKafka::ERR__QUEUE_FULL), 503u);
+  EXPECT_EQ(status(RdKafka::ERR__MSG_TIMED_OUT), 503u);
+  EXPECT_EQ(status(RdKafka::ERR__TRANSPORT), 503u);
+  // No retry of the same message can fix these.
+  EXPECT_EQ(status(RdKafka::ERR_MSG_SIZE_TOO_LARGE), 500u);
+  EXPECT_EQ(status(RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED), 500u);
+  EXPECT_EQ(status(RdKafka::ERR_INVALID_RECORD), 500u);
+  // This process can't go on, but another replica can take the retry.
+  EXPECT_EQ(status(RdKafka::ERR__FATAL), 503u);
+  EXPECT_EQ(status(RdKafka::ERR_OUT_OF_ORDER_SEQUENCE_NUMBER), 503u);
+  // Fixed bodies: nothing of librdkafka's message.
+  EXPECT_EQ(answer_for(outcome_for_publish_error(RdKafka::ERR_MSG_SIZE_TOO_LARGE), retry).body,
+            R"({"error":"event store refused the event"})");
 }
 
 TEST(status_class, groups_by_hundreds) {

@@ -27,6 +27,39 @@ TEST(ingest_settings, defaults_follow_the_contract) {
   // The delivery timeout must end before GitHub's 10 s.
   EXPECT_LT(std::stoi(config.producer_properties.at("message.timeout.ms")), 10000);
   EXPECT_GE(std::stoll(config.producer_properties.at("message.max.bytes")), 26214400 + 65536);
+  EXPECT_EQ(config.memory_budget_bytes, 201326592u);
+  EXPECT_EQ(config.large_body_bytes, 1048576u);
+  EXPECT_FALSE(config.allow_plaintext);
+  EXPECT_EQ(config.drain_period, std::chrono::seconds(5));
+}
+
+TEST(ingest_settings, the_defaults_fit_a_512_mib_pod) {
+  // ingest/README.md's arithmetic: bodies + librdkafka's queue + as much again for the requests
+  // being built from it + the measured baseline stay under 512 MiB.
+  const auto config = load(minimal_environment());
+  constexpr std::size_t MiB = 1024 * 1024;
+  const auto queue = std::stoull(config.producer_properties.at("queue.buffering.max.kbytes")) * 1024;
+  const std::size_t baseline = 64 * MiB;
+  EXPECT_LE(config.memory_budget_bytes + 2 * queue + baseline, 448 * MiB);
+  // A body of the limit fits the large bodies' share.
+  EXPECT_GE(config.memory_budget_bytes / 4 * 3, config.max_body_bytes);
+}
+
+TEST(ingest_settings, a_budget_too_small_for_the_body_limit_is_an_error) {
+  auto environment = minimal_environment();
+  environment["INGEST_MEMORY_BUDGET_BYTES"] = "30000000";
+  EXPECT_THROW(load(environment), core::settings_error);
+  environment["INGEST_MAX_BODY_BYTES"] = "4096";
+  EXPECT_NO_THROW(load(environment));
+}
+
+TEST(ingest_settings, plaintext_and_drain_settings) {
+  auto environment = minimal_environment();
+  environment["INGEST_ALLOW_PLAINTEXT"] = "true";
+  environment["INGEST_DRAIN_PERIOD"] = "0s";
+  const auto config = load(environment);
+  EXPECT_TRUE(config.allow_plaintext);
+  EXPECT_EQ(config.drain_period.count(), 0);
 }
 
 TEST(ingest_settings, kafka_pass_through_overrides_ingest_defaults) {

@@ -84,9 +84,9 @@ TEST(ingest_examples, every_example_reaches_the_topic_exactly_once_over_tls) {
   url.host = "localhost";  // the name the certificate is for (verified, with SNI)
   expect_examples_published(topic, url, cert);
 
-  // Plain HTTP is still served on the same port (detected per connection).
+  // Plain HTTP on the same port is refused (plaintext_test has the rest).
   auto plain = example_traffic(ingest.url(), running_ingest::secret, 1, 0);
-  EXPECT_EQ(send_one(ingest.url(), plain.requests[0]).status, 202u);
+  EXPECT_EQ(send_one(ingest.url(), plain.requests[0]).status, 400u);
   // A client that does not trust the certificate gets no answer at all.
   auto untrusted = example_traffic(url, running_ingest::secret, 1, 0);
   EXPECT_EQ(send_one(url, untrusted.requests[0]).status, 0u);

@@ -82,7 +82,12 @@ TEST(ingest_metrics, counters_follow_a_known_set_of_requests) {
   for (const auto& sample : metrics.all("tributary_ingest_requests_total")) counted += sample.value;
   EXPECT_EQ(counted, accepted_total + 5.0) << "health probe or a request counted where it should not be";
 
-  EXPECT_EQ(metrics.find("tributary_ingest_signature_failures_total"), 3.0);
+  EXPECT_EQ(metrics.find("tributary_ingest_signature_failures_total", {{"reason", "mismatch"}}), 2.0);
+  EXPECT_EQ(metrics.find("tributary_ingest_signature_failures_total", {{"reason", "missing"}}), 1.0);
+  // Every body was released: nothing is held once the requests are answered.
+  EXPECT_EQ(metrics.find("tributary_ingest_body_bytes_held"), 0.0);
+  EXPECT_EQ(metrics.find("tributary_ingest_budget_refusals_total"), 0.0);
+  EXPECT_EQ(metrics.find("tributary_ingest_accept_failures_total"), 0.0);
   EXPECT_EQ(metrics.find("tributary_ingest_body_bytes_total"), body_bytes);
   // One observation per delivery report: the accepted requests, and only they reached the broker.
   EXPECT_EQ(metrics.find("tributary_ingest_publish_latency_seconds_count"), accepted_total);

@@ -32,6 +32,10 @@ running_ingest::running_ingest(const std::string& topic,
       {"INGEST_TLS_CERT", std::nullopt},
       {"INGEST_TLS_KEY", std::nullopt},
       {"INGEST_MAX_BODY_BYTES", std::nullopt},
+      {"INGEST_MEMORY_BUDGET_BYTES", std::nullopt},
+      {"INGEST_ALLOW_PLAINTEXT", std::nullopt},
+      // Every test ends with a SIGTERM: a short drain keeps them quick (shutdown_test sets its own).
+      {"INGEST_DRAIN_PERIOD", "100ms"},
   };
   for (const auto& [name, value] : environment) options.environment[name] = value;
   process_ = std::make_unique<child_process>(options);

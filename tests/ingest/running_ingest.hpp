@@ -12,7 +12,7 @@ namespace tributary::testing {
 
 /// A tributary-ingest child process ($TRIBUTARY_BUILD_DIR/ingest/tributary-ingest) on 127.0.0.1
 /// with ports chosen by the system, read back from its "listening" log line. `environment` is
-/// laid over the defaults (the devbroker, `topic`, secret `secret`). On destruction a child still
+/// laid over the defaults (the devbroker, `topic`, secret `secret`, a 100 ms drain period). On destruction a child still
 /// running is stopped with SIGTERM and must exit 0 within 60 s (else the running test fails with
 /// its stderr, where a sanitizer's report of the shutdown would be); then it is killed if need be.
 /// One thread uses it at a time.

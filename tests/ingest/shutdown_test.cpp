@@ -65,5 +65,33 @@ TEST(ingest_shutdown, sigterm_under_load_loses_no_accepted_delivery) {
   for (const auto& [id, count] : copies) EXPECT_EQ(count, 1) << id;
 }
 
+TEST(ingest_shutdown, drain_period_fails_readiness_but_keeps_serving_then_closes_the_port) {
+  const auto topic = fresh_topic("ingest_drain");
+  running_ingest ingest(topic, {{"INGEST_DRAIN_PERIOD", "3s"}});
+  const auto url = ingest.url();
+  ASSERT_EQ(readiness(url), 200u);
+  const auto traffic = example_traffic(url, running_ingest::secret, 2, 0);
+
+  ingest.process().send_signal(SIGTERM);
+  ASSERT_TRUE(ingest.process().wait_for_output("stopping: draining", std::chrono::seconds(10)));
+  // Load balancers see the pod leave at once...
+  EXPECT_EQ(readiness(url), 503u);
+  // ...while a new connection is still accepted and served.
+  const auto during = send_one(url, traffic.requests[0]);
+  EXPECT_EQ(during.status, 202u) << during.error << during.body;
+  EXPECT_TRUE(ingest.process().is_running()) << "exited before the drain period was over";
+
+  ASSERT_TRUE(ingest.process().wait_for_output("drain period over", std::chrono::seconds(20)));
+  // Then the port refuses (or the process is already gone).
+  EXPECT_EQ(send_one(url, traffic.requests[1]).status, 0u);
+  const auto status = ingest.process().wait_for_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(status->success()) << ingest.process().stderr_text();
+
+  const auto messages = read_topic(topic, 1);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].headers.find("github-delivery")->second, traffic.deliveries[0].id);
+}
+
 }  // namespace
 }  // namespace tributary::testing
