@@ -48,7 +48,6 @@ std::map<std::string, std::string> producer_defaults() {
       {"linger.ms", "2"},
       // GitHub caps a payload at 25 MB; headers and batch framing need a little more.
       {"message.max.bytes", "33554432"},
-      {"message.timeout.ms", "8000"},
       // Back within a second of a broker's return, not librdkafka's default of up to 10 s.
       {"reconnect.backoff.max.ms", "1000"},
   };

@@ -2,6 +2,7 @@
 
 #include "core/kafka_config.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,13 +17,6 @@ extern char** environ;
 namespace tributary::core {
 namespace {
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 /// key = value lines; '#' starts a comment line. Values may be quoted with "..." or '...'.
 std::map<std::string, std::string> read_config_file(const std::string& path) {
   std::ifstream in(path);
@@ -32,16 +26,16 @@ std::map<std::string, std::string> read_config_file(const std::string& path) {
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    const auto text = trim(line);
+    const std::string text(trim(line));
     if (text.empty() || text.front() == '#') continue;
     const auto equals = text.find('=');
     if (equals == std::string::npos)
       throw settings_error(path + ":" + std::to_string(number) + ": expected NAME = value");
-    auto value = trim(std::string_view(text).substr(equals + 1));
+    std::string value(trim(std::string_view(text).substr(equals + 1)));
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front())
       value = value.substr(1, value.size() - 2);
-    values[trim(std::string_view(text).substr(0, equals))] = value;
+    values[std::string(trim(std::string_view(text).substr(0, equals)))] = value;
   }
   return values;
 }

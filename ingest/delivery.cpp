@@ -2,6 +2,7 @@
 
 #include "core/envelope.hpp"
 #include "core/form_encoding.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -29,12 +30,6 @@ bool valid_delivery_id(std::string_view id) {
          });
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 std::string_view to_string(rejection reason) {
@@ -50,7 +45,7 @@ std::string_view to_string(rejection reason) {
 }
 
 std::string media_type(std::string_view content_type) {
-  std::string type(trim(content_type.substr(0, content_type.find(';'))));
+  std::string type(core::trim(content_type.substr(0, content_type.find(';')), " \t"));
   std::transform(type.begin(), type.end(), type.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return type;

@@ -1,5 +1,7 @@
 #include "ingest/ingest_settings.hpp"
 
+#include "core/text.hpp"
+
 #include <thread>
 
 namespace tributary::ingest {
@@ -50,10 +52,7 @@ std::vector<core::setting_spec> ingest_setting_specs() {
 std::map<std::string, std::string> ingest_producer_defaults() {
   return {
       {"message.timeout.ms", "7000"},  // librdkafka notices expiry up to ~1 s late: 503 well before GitHub gives up at 10 s
-      {"message.max.bytes", "33554432"},    // a 25 MiB payload plus key and headers
-      {"compression.type", "lz4"},
       {"reconnect.backoff.ms", "100"},
-      {"reconnect.backoff.max.ms", "1000"},  // a returning broker is used within a second
       // librdkafka's default (1 GiB) would not fit the pod; 64 MiB still holds two 25 MiB payloads.
       {"queue.buffering.max.kbytes", "65536"},
   };
@@ -63,11 +62,7 @@ std::vector<std::string> split_secrets(std::string_view list) {
   std::vector<std::string> secrets;
   while (!list.empty()) {
     const auto comma = list.find(',');
-    auto item = list.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t' || item.back() == '\n' ||
-                             item.back() == '\r'))
-      item.remove_suffix(1);
+    const auto item = core::trim(list.substr(0, comma));
     if (!item.empty()) secrets.emplace_back(item);
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
   }
