@@ -33,7 +33,6 @@ int main(int argc, char** argv) {
       specs, argc, argv);
   const core::logger log("worker");
   try {
-    core::logger::set_threshold(core::logger::parse_level(config.get("LOG_LEVEL")));
     const auto batch_size = config.get_int("WORKER_BATCH_SIZE");
     const auto retention_months = config.get_int("RAW_RETENTION_MONTHS");
     if (batch_size < 1) throw core::settings_error("WORKER_BATCH_SIZE must be at least 1");
