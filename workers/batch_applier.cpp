@@ -314,6 +314,7 @@ void batch_applier::with_retries(batch_outcome& outcome, Attempt&& attempt) {
 }
 
 void batch_applier::pause(std::chrono::milliseconds duration) const {
+  if (options_.wait) return options_.wait(duration);
   const auto until = std::chrono::steady_clock::now() + duration;
   while (!stopping_.load() && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
