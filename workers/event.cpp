@@ -38,7 +38,9 @@ decoded_message decode_message(const incoming_message& message,
   auto& fields = result.envelope;
   fields.name = usable(name);
   fields.delivery_id = usable(delivery);
-  fields.source = usable(message.header(envelope::header_source));
+  // Absent or unusable, the source is the documented default.
+  fields.source = usable(message.header(envelope::header_source))
+                      .value_or(std::string(envelope::source_webhook));
 
   std::optional<std::chrono::system_clock::time_point> received;
   if (const auto* header = message.header(envelope::header_received_at))
@@ -62,8 +64,7 @@ decoded_message decode_message(const incoming_message& message,
   decoded.name = *fields.name;
   decoded.delivery_id = *fields.delivery_id;
   decoded.message = &message;
-  decoded.source = fields.source.value_or(std::string(envelope::source_webhook));
-  fields.source = decoded.source;
+  decoded.source = *fields.source;
   if (const auto* hook = message.header(envelope::header_hook_id); hook && printable(*hook))
     decoded.hook_id = *hook;
   decoded.received_at = received_at;

@@ -25,7 +25,8 @@ struct event {
 };
 
 /// What a dead letter records of a message's envelope: each header that was present and valid
-/// (nullopt otherwise), whether or not the body could be read.
+/// (nullopt otherwise; the source then defaults to webhook), whether or not the body could be
+/// read.
 struct envelope_fields {
   std::optional<std::string> delivery_id;
   std::optional<std::string> name;

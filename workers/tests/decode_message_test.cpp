@@ -100,13 +100,13 @@ TEST(decode_message, keeps_the_envelope_of_a_body_it_rejects) {
   EXPECT_EQ(decoded.envelope.source, "reconciler");
   EXPECT_EQ(decoded.envelope.received_at_text, "2026-11-23T17:05:36.123Z");
 
-  // A header that is missing or unusable is left out; the others are kept.
+  // A header that is missing or unusable is left out (the source defaults); the others are kept.
   const auto no_event = decode_message(
       message_with({{"github-delivery", "d-8"}, {"source", "bad\x01"}}, "{}"), now);
   EXPECT_EQ(no_event.rejection, "header github-event is missing");
   EXPECT_EQ(no_event.envelope.delivery_id, "d-8");
   EXPECT_FALSE(no_event.envelope.name);
-  EXPECT_FALSE(no_event.envelope.source);
+  EXPECT_EQ(no_event.envelope.source, "webhook");  // the documented default
 
   // An accepted message carries the same fields (the source defaulted to webhook).
   const auto accepted =
