@@ -133,7 +133,7 @@ void consumer_loop::database_reached() {
 void consumer_loop::database_failed(const std::string& reason) {
   if (!ready_.exchange(false)) return;
   outage_started_ = std::chrono::steady_clock::now();
-  log_.warning("database unavailable: not ready", {{"reason", reason}});
+  log_.warning("database failing: not ready", {{"reason", reason}});
 }
 
 void consumer_loop::check_database_when_idle() {
