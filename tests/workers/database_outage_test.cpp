@@ -5,6 +5,7 @@
 // test: this binary is RUN_SERIAL.
 #include "tests/harness/broker_control.hpp"
 #include "tests/harness/child_process.hpp"
+#include "tests/harness/database.hpp"
 #include "tests/harness/metrics_scrape.hpp"
 #include "tests/harness/unique_name.hpp"
 #include "tests/harness/wait_until.hpp"
@@ -144,6 +145,19 @@ TEST(database_outage, a_worker_started_while_the_database_is_down_waits_then_wor
   const auto status = worker->wait_for_exit(30s);
   ASSERT_TRUE(status);
   EXPECT_TRUE(status->success()) << worker->stderr_text();
+}
+
+TEST(database_outage, a_database_at_another_schema_is_no_outage_and_ends_the_worker_at_once) {
+  // Reachable but never migrated: waiting would not help, so it exits 1 with one line.
+  const auto url = create_database("workers_unmigrated");
+  child_process worker(worker_options(url, fresh_topic("workers_unmigrated", 1), unique_name("group")));
+  const auto status = worker.wait_for_exit(30s);
+  ASSERT_TRUE(status) << worker.stderr_text();
+  EXPECT_TRUE(status->exited);
+  EXPECT_EQ(status->code, 1);
+  const auto log = worker.stderr_text();
+  EXPECT_NE(log.find("tributary-worker: the database lacks migration 1"), std::string::npos) << log;
+  EXPECT_EQ(lines_with(log, "waiting"), 0u) << log;
 }
 
 }  // namespace
