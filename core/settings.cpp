@@ -113,6 +113,15 @@ settings settings::load(std::span<const setting_spec> specs, const std::vector<s
     }
   }
 
+  // An invalid LOG_LEVEL is an invalid setting like any other: one line and exit 2, not an abort.
+  if (const auto level = result.find("LOG_LEVEL")) {
+    try {
+      static_cast<void>(logger::parse_level(*level));
+    } catch (const std::invalid_argument&) {
+      throw settings_error("LOG_LEVEL must be debug, info, warning or error, got '" + *level + "'");
+    }
+  }
+
   // Only librdkafka's own properties pass: a Kubernetes Service named kafka injects KAFKA_PORT,
   // KAFKA_SERVICE_HOST and the like into every pod, which must not stop a component starting.
   auto collect_kafka = [&](const std::map<std::string, std::string>& source) {
@@ -180,7 +189,9 @@ settings settings::load_or_exit(std::string_view program, std::string_view summa
     std::exit(0);
   }
   try {
-    return load(specs, arguments, process_environment(), flags);
+    auto loaded = load(specs, arguments, process_environment(), flags);
+    if (const auto level = loaded.find("LOG_LEVEL")) logger::set_threshold(logger::parse_level(*level));
+    return loaded;
   } catch (const settings_error& error) {
     std::cerr << program << ": " << error.what() << "\n";
     std::exit(2);

@@ -39,12 +39,14 @@ struct settings_error : std::runtime_error {
 class settings {
  public:
   /// Loads settings for `specs` and the flags of `argv`. `--help` prints the list and exits 0;
-  /// a missing required setting or an unknown flag prints one line on stderr and exits 2.
+  /// a missing or invalid setting (LOG_LEVEL included) or an unknown flag prints one line on
+  /// stderr and exits 2. When LOG_LEVEL is among `specs`, sets the logger's threshold from it.
   static settings load_or_exit(std::string_view program, std::string_view summary,
                                std::span<const setting_spec> specs, int argc, char** argv,
                                std::span<const flag_spec> flags = {});
 
-  /// The same without exiting: throws settings_error. `environment` replaces the process
+  /// The same without exiting or touching the logger: throws settings_error (also for a
+  /// LOG_LEVEL that logger::parse_level refuses). `environment` replaces the process
   /// environment (for tests); `argv` excludes the program name.
   static settings load(std::span<const setting_spec> specs, const std::vector<std::string>& argv,
                        const std::map<std::string, std::string>& environment,

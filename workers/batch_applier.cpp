@@ -247,18 +247,15 @@ void batch_applier::apply_once(const std::vector<std::size_t>& run, batch_outcom
 void batch_applier::write_dead_letter(pqxx::work& work, std::size_t index,
                                       const std::string& reason, bool& inserted) {
   const auto& message = (*messages_)[index];
-  const auto& decoded = decoded_[index].decoded;
-  std::optional<std::string> delivery_id, event_name, source, received_at;
-  if (decoded) {
-    delivery_id = decoded->delivery_id;
-    event_name = decoded->name;
-    source = decoded->source;
-    received_at = decoded->received_at_text;
-  }
+  // Whatever of the envelope was valid, even when the body was not: the headers say it.
+  const auto& envelope = decoded_[index].envelope;
+  const auto& delivery_id = envelope.delivery_id;
+  const auto& event_name = envelope.name;
   const pqxx::binarystring payload(message.value.value_or(std::string{}));
   const auto result = work.exec_prepared(
       insert_dead_letter, message.topic, message.partition, message.offset, delivery_id,
-      event_name, source, received_at, reason, headers_json(message), payload);
+      event_name, envelope.source, envelope.received_at_text, reason, headers_json(message),
+      payload);
   inserted = !result.empty();
   // Read again after a crash, a message is dead-lettered only once (and logged as such once).
   log_.write(inserted ? core::log_level::warning : core::log_level::debug,
@@ -317,6 +314,7 @@ void batch_applier::with_retries(batch_outcome& outcome, Attempt&& attempt) {
 }
 
 void batch_applier::pause(std::chrono::milliseconds duration) const {
+  if (options_.wait) return options_.wait(duration);
   const auto until = std::chrono::steady_clock::now() + duration;
   while (!stopping_.load() && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

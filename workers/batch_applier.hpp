@@ -46,8 +46,8 @@ struct apply_interrupted : std::runtime_error {
 /// transaction fails because of some event's data, the batch is split (at the event whose fold
 /// failed when that is known, else in halves) until the culprit stands alone; it then goes to
 /// github.dead_letters with the reason, and the rest commit, in order. Transient failures are
-/// retried with exponential backoff and a broken connection is reopened, for as long as it takes,
-/// unless a stop is requested. Anything else (a defect of this program) propagates.
+/// retried with exponential backoff (spent in `options::wait`) and a broken connection is
+/// reopened, for as long as it takes, unless a stop is requested. Anything else (a defect of this program) propagates.
 /// Uses the session's connection; one thread.
 class batch_applier {
  public:
@@ -57,6 +57,10 @@ class batch_applier {
     /// Told of each retry as it happens (kind: transient, connection), so that an outage shows
     /// in the metrics while it lasts rather than once the batch has committed.
     std::function<void(const std::string& kind)> on_retry;
+    /// Spends the pause before the next attempt (returning early once a stop is requested).
+    /// Unset: sleeps. The consumer loop pauses its partitions and keeps polling Kafka meanwhile,
+    /// so that an outage of any length keeps its group membership.
+    std::function<void(std::chrono::milliseconds)> wait;
   };
 
   batch_applier(pg_session& session, raw_retention& retention, const std::atomic<bool>& stopping,

@@ -29,16 +29,23 @@ incoming_message to_incoming(RdKafka::Message& message) {
 
 consumer_loop::consumer_loop(const std::map<std::string, std::string>& kafka_properties,
                              const std::string& topic, pg_session& session,
-                             raw_retention& retention, batch_applier& applier,
+                             raw_retention& retention, batch_applier::options applier_settings,
                              worker_metrics& metrics, const std::atomic<bool>& stopping,
-                             core::logger log, options settings)
+                             std::atomic<bool>& ready, core::logger log, options settings)
     : session_(session),
       retention_(retention),
-      applier_(applier),
       metrics_(metrics),
       stopping_(stopping),
+      ready_(ready),
       log_(std::move(log)),
       options_(settings),
+      applier_(session, retention, stopping, log_,
+               [this, applier_settings]() mutable {
+                 applier_settings.wait = [this](std::chrono::milliseconds duration) {
+                   wait_for_database(duration);
+                 };
+                 return applier_settings;
+               }()),
       consumer_(std::make_unique<core::kafka_consumer>(
           kafka_properties, std::vector<std::string>{topic},
           [this](RdKafka::ErrorCode event, const std::vector<RdKafka::TopicPartition*>& partitions) {
@@ -47,7 +54,8 @@ consumer_loop::consumer_loop(const std::map<std::string, std::string>& kafka_pro
 
 void consumer_loop::on_rebalance(RdKafka::ErrorCode event,
                                  const std::vector<RdKafka::TopicPartition*>& partitions) {
-  // Called inside poll_batch, between batches: nothing applied is left uncommitted here.
+  // Called inside a poll: between batches, or while the database fails and a batch is in hand
+  // (wait_for_database); then its offsets are committed only for the partitions still owned.
   for (const auto* partition : partitions) {
     const partition_key key{partition->topic(), partition->partition()};
     if (event == RdKafka::ERR__ASSIGN_PARTITIONS) {
@@ -56,8 +64,100 @@ void consumer_loop::on_rebalance(RdKafka::ErrorCode event,
       assigned_.erase(key);
       start_offsets_.erase(key);
       metrics_.forget_partition(key.first, key.second);
+      // Their new owner reads them from the committed offset.
+      std::erase_if(held_, [&](const message_ptr& message) {
+        return message->topic_name() == key.first && message->partition() == key.second;
+      });
     }
   }
+  if (event == RdKafka::ERR__ASSIGN_PARTITIONS && paused_ && !partitions.empty()) {
+    // Assigned during an outage: paused too, before anything is fetched for them.
+    std::vector<RdKafka::TopicPartition*> added(partitions.begin(), partitions.end());
+    if (const auto code = consumer_->handle().pause(added); code != RdKafka::ERR_NO_ERROR)
+      log_.warning("pausing newly assigned partitions failed", {{"reason", RdKafka::err2str(code)}});
+  }
+}
+
+void consumer_loop::pause_partitions() {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  for (const auto& [topic, partition] : assigned_)
+    partitions.push_back(RdKafka::TopicPartition::create(topic, partition));
+  const auto code = consumer_->handle().pause(partitions);
+  RdKafka::TopicPartition::destroy(partitions);
+  if (code != RdKafka::ERR_NO_ERROR)
+    log_.warning("pausing partitions failed", {{"reason", RdKafka::err2str(code)}});
+  paused_ = true;
+  log_.warning("database failing: partitions paused, polling on to stay in the group",
+               {{"partitions", assigned_.size()}});
+}
+
+void consumer_loop::resume_partitions() {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  for (const auto& [topic, partition] : assigned_)
+    partitions.push_back(RdKafka::TopicPartition::create(topic, partition));
+  // librdkafka fetches a resumed partition from the message after the last one consumed: what
+  // was fetched but not consumed before the pause is fetched again, nothing is skipped.
+  const auto code = consumer_->handle().resume(partitions);
+  RdKafka::TopicPartition::destroy(partitions);
+  if (code != RdKafka::ERR_NO_ERROR)
+    log_.warning("resuming partitions failed", {{"reason", RdKafka::err2str(code)}});
+  paused_ = false;
+  log_.info("partitions resumed", {{"partitions", assigned_.size()}});
+}
+
+void consumer_loop::wait_for_database(std::chrono::milliseconds duration) {
+  database_failed("a database attempt failed");
+  if (!paused_) pause_partitions();
+  const auto until = std::chrono::steady_clock::now() + duration;
+  for (auto now = std::chrono::steady_clock::now(); now < until && !stopping_.load();
+       now = std::chrono::steady_clock::now()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+    auto polled = consumer_->poll_batch(options_.batch_size,
+                                        std::clamp(left, std::chrono::milliseconds(1),
+                                                   std::chrono::milliseconds(200)));
+    for (auto& message : polled)
+      if (assigned_.contains({message->topic_name(), message->partition()}))
+        held_.push_back(std::move(message));
+    report_offset_resets();
+    update_lag();
+  }
+}
+
+void consumer_loop::database_reached() {
+  last_database_contact_ = std::chrono::steady_clock::now();
+  if (ready_.exchange(true)) return;
+  const std::chrono::duration<double> took = last_database_contact_ - outage_started_;
+  log_.info("database available again", {{"outage_seconds", took.count()}});
+}
+
+void consumer_loop::database_failed(const std::string& reason) {
+  if (!ready_.exchange(false)) return;
+  outage_started_ = std::chrono::steady_clock::now();
+  log_.warning("database failing: not ready", {{"reason", reason}});
+}
+
+void consumer_loop::check_database_when_idle() {
+  // With no batch to apply, nothing else would notice the database going away (or coming back).
+  if (std::chrono::steady_clock::now() - last_database_contact_ < options_.idle_check_interval) return;
+  try {
+    pqxx::nontransaction probe(session_.connection());
+    probe.exec("SELECT 1");
+    database_reached();
+  } catch (const std::exception& error) {
+    if (classify_failure(error) == failure_kind::connection) session_.reset();
+    last_database_contact_ = std::chrono::steady_clock::now();  // probe again after the interval
+    database_failed(failure_reason(error));
+  }
+}
+
+std::vector<consumer_loop::message_ptr> consumer_loop::next_batch() {
+  if (held_.empty()) return consumer_->poll_batch(options_.batch_size, options_.batch_wait);
+  std::vector<message_ptr> batch;
+  while (!held_.empty() && batch.size() < options_.batch_size) {
+    batch.push_back(std::move(held_.front()));
+    held_.pop_front();
+  }
+  return batch;
 }
 
 void consumer_loop::maintain_raw_partitions() {
@@ -65,9 +165,13 @@ void consumer_loop::maintain_raw_partitions() {
     const auto dropped = retention_.maintain(session_.connection(), std::chrono::system_clock::now());
     for (const auto& name : dropped) log_.info("raw event partition dropped", {{"partition_table", name}});
     metrics_.partitions_dropped(dropped.size());
+    database_reached();
   } catch (const std::exception& error) {
     // Not worth stopping for: the next batch ensures what it needs, the next pass drops.
-    if (classify_failure(error) == failure_kind::connection) session_.reset();
+    if (classify_failure(error) == failure_kind::connection) {
+      session_.reset();
+      database_failed(failure_reason(error));
+    }
     log_.warning("raw event partition maintenance failed", {{"reason", failure_reason(error)}});
   }
   next_maintenance_ = std::chrono::steady_clock::now() + options_.maintenance_interval;
@@ -125,16 +229,20 @@ void consumer_loop::update_lag() {
 
 void consumer_loop::run() {
   maintain_raw_partitions();
+  last_database_contact_ = std::chrono::steady_clock::now();
   log_.info("consuming", {{"batch_size", options_.batch_size},
                           {"batch_wait_ms", static_cast<std::int64_t>(options_.batch_wait.count())}});
   while (!stopping_.load()) {
     if (std::chrono::steady_clock::now() >= next_maintenance_) maintain_raw_partitions();
-    auto polled = consumer_->poll_batch(options_.batch_size, options_.batch_wait);
+    auto polled = next_batch();
     report_offset_resets();
     update_lag();
-    if (polled.empty()) continue;
+    if (polled.empty()) {
+      check_database_when_idle();
+      continue;
+    }
 
-    std::vector<core::kafka_consumer::message_ptr> kept;
+    std::vector<message_ptr> kept;
     std::vector<incoming_message> batch;
     kept.reserve(polled.size());
     batch.reserve(polled.size());
@@ -154,6 +262,8 @@ void consumer_loop::run() {
                    {{"reason", interrupted.what()}, {"messages", batch.size()}});
       break;
     }
+    database_reached();
+    if (paused_) resume_partitions();
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     metrics_.record(outcome, batch.size(), took.count());
     log_.debug("batch applied", {{"messages", batch.size()},
@@ -161,6 +271,14 @@ void consumer_loop::run() {
                                  {"duplicates", outcome.duplicates},
                                  {"dead_letters", outcome.dead_letters_total()},
                                  {"seconds", took.count()}});
+    // A partition revoked while the batch waited for the database is another member's now:
+    // its messages were applied (harmless, the ledger), but its offsets are not ours to commit.
+    const auto before = kept.size();
+    std::erase_if(kept, [&](const message_ptr& message) {
+      return !assigned_.contains({message->topic_name(), message->partition()});
+    });
+    if (kept.size() != before)
+      log_.info("offsets of revoked partitions not committed", {{"messages", before - kept.size()}});
     try {
       consumer_->commit(kept);
     } catch (const std::exception& error) {

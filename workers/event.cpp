@@ -1,17 +1,14 @@
 #include "workers/event.hpp"
 
+#include "core/bounded_json.hpp"
 #include "core/clock.hpp"
 #include "core/envelope.hpp"
 #include "workers/rfc3339.hpp"
-
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 
 namespace tributary::workers {
 namespace {
-
-decoded_message reject(std::string reason) { return {std::nullopt, std::move(reason)}; }
 
 bool blank(const std::string* text) {
   return text == nullptr || text->find_first_not_of(" \t") == std::string::npos;
@@ -26,28 +23,26 @@ bool printable(std::string_view text) {
   return true;
 }
 
+/// The header's value when it is present, not blank and printable.
+std::optional<std::string> usable(const std::string* header) {
+  if (blank(header) || !printable(*header)) return std::nullopt;
+  return *header;
+}
+
 }  // namespace
 
 decoded_message decode_message(const incoming_message& message,
                                std::chrono::system_clock::time_point now) {
   namespace envelope = core::envelope;
+  decoded_message result;
   const auto* name = message.header(envelope::header_event);
   const auto* delivery = message.header(envelope::header_delivery);
-  if (blank(name)) return reject("header github-event is missing");
-  if (blank(delivery)) return reject("header github-delivery is missing");
-  if (!printable(*name)) return reject("header github-event is not printable ASCII");
-  if (!printable(*delivery)) return reject("header github-delivery is not printable ASCII");
-  if (!message.value) return reject("the message has no value (a null body)");
-
-  event decoded;
-  decoded.name = *name;
-  decoded.delivery_id = *delivery;
-  decoded.message = &message;
-  const auto* source = message.header(envelope::header_source);
-  decoded.source = blank(source) || !printable(*source) ? std::string(envelope::source_webhook)
-                                                         : *source;
-  if (const auto* hook = message.header(envelope::header_hook_id); hook && printable(*hook))
-    decoded.hook_id = *hook;
+  auto& fields = result.envelope;
+  fields.name = usable(name);
+  fields.delivery_id = usable(delivery);
+  // Absent or unusable, the source is the documented default.
+  fields.source = usable(message.header(envelope::header_source))
+                      .value_or(std::string(envelope::source_webhook));
 
   std::optional<std::chrono::system_clock::time_point> received;
   if (const auto* header = message.header(envelope::header_received_at))
@@ -56,20 +51,39 @@ decoded_message decode_message(const incoming_message& message,
     received = std::chrono::system_clock::time_point(std::chrono::milliseconds(*message.timestamp_ms));
   // Never later than this clock: a received-at from the future (a skewed or forged header) would
   // otherwise outrank every later delivery of the same rows until that time came (schemas/README.md).
-  decoded.received_at = std::min(received.value_or(now), now);
-  decoded.received_at_text = core::format_rfc3339_ms(decoded.received_at);
+  const auto received_at = std::min(received.value_or(now), now);
+  fields.received_at_text = core::format_rfc3339_ms(received_at);
 
-  const auto& body = *message.value;
-  decoded.payload.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (decoded.payload.HasParseError())
-    return reject(std::string("the body is not JSON: ") +
-                  rapidjson::GetParseError_En(decoded.payload.GetParseError()) + " at offset " +
-                  std::to_string(decoded.payload.GetErrorOffset()));
+  const auto reject = [&](std::string reason) {
+    result.rejection = std::move(reason);
+    return std::move(result);
+  };
+  if (blank(name)) return reject("header github-event is missing");
+  if (blank(delivery)) return reject("header github-delivery is missing");
+  if (!fields.name) return reject("header github-event is not printable ASCII");
+  if (!fields.delivery_id) return reject("header github-delivery is not printable ASCII");
+  if (!message.value) return reject("the message has no value (a null body)");
+
+  event decoded;
+  decoded.name = *fields.name;
+  decoded.delivery_id = *fields.delivery_id;
+  decoded.message = &message;
+  decoded.source = *fields.source;
+  if (const auto* hook = message.header(envelope::header_hook_id); hook && printable(*hook))
+    decoded.hook_id = *hook;
+  decoded.received_at = received_at;
+  decoded.received_at_text = fields.received_at_text;
+
+  const auto check = core::parse_bounded_json(decoded.payload, *message.value);
+  if (check.verdict == core::json_verdict::too_deep)
+    return reject("the body is " + check.message);
+  if (!check.ok()) return reject("the body is not JSON: " + check.message);
   if (!decoded.payload.IsObject()) return reject("the body is JSON but not an object");
   const auto action = decoded.payload.FindMember("action");
   if (action != decoded.payload.MemberEnd() && action->value.IsString())
     decoded.action.assign(action->value.GetString(), action->value.GetStringLength());
-  return {std::move(decoded), {}};
+  result.decoded = std::move(decoded);
+  return result;
 }
 
 }  // namespace tributary::workers

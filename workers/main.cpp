@@ -6,11 +6,13 @@
 #include "schemas/embedded_migrations.hpp"
 #include "workers/batch_applier.hpp"
 #include "workers/consumer_loop.hpp"
+#include "workers/database_wait.hpp"
 #include "workers/folds/fold.hpp"
 #include "workers/pg_failure.hpp"
 #include "workers/worker_metrics.hpp"
 #include "workers/worker_settings.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -33,7 +35,6 @@ int main(int argc, char** argv) {
       specs, argc, argv);
   const core::logger log("worker");
   try {
-    core::logger::set_threshold(core::logger::parse_level(config.get("LOG_LEVEL")));
     const auto batch_size = config.get_int("WORKER_BATCH_SIZE");
     const auto retention_months = config.get_int("RAW_RETENTION_MONTHS");
     if (batch_size < 1) throw core::settings_error("WORKER_BATCH_SIZE must be at least 1");
@@ -44,27 +45,39 @@ int main(int argc, char** argv) {
 
     core::metrics_server metrics_server(config.get("METRICS_LISTEN"));
     workers::worker_metrics metrics(metrics_server.registry());
+    // Not ready until the database is reached, and whenever it fails later (consumer_loop).
+    std::atomic<bool> ready{false};
+    metrics_server.set_readiness([&ready] { return ready.load(); });
+    log.info("serving metrics and health",
+             {{"metrics_port", static_cast<std::int64_t>(metrics_server.port())}});
 
+    const auto max_backoff = config.get_duration("WORKER_RETRY_MAX_BACKOFF");
     workers::pg_session session(config.get("DATABASE_URL"), [](pqxx::connection& connection) {
       workers::prepare_fold_statements(connection);
       workers::batch_applier::prepare(connection);
     });
-    // Never run against a schema this build does not know.
-    core::require_current_schema(session.connection(), schemas::all_migrations());
+    // Waits for PostgreSQL however long it is away; never runs against a schema this build
+    // does not know (core::migration_error, exit 1).
+    if (!workers::wait_for_database(config.get("DATABASE_URL"), session, schemas::all_migrations(),
+                                    stopping, log,
+                                    {std::chrono::milliseconds(500),
+                                     std::max(max_backoff, std::chrono::milliseconds(500))})) {
+      log.info("stopped before the database was available");
+      return 0;
+    }
+    ready = true;
 
     workers::raw_retention retention(static_cast<int>(retention_months));
-    workers::batch_applier applier(
-        session, retention, stopping, log,
-        {std::chrono::milliseconds(100), config.get_duration("WORKER_RETRY_MAX_BACKOFF"),
-         [&metrics](const std::string& kind) { metrics.retried(kind); }});
-
     auto kafka = config.kafka_properties();
     kafka["group.id"] = config.get("WORKER_GROUP_ID");
     if (!kafka.contains("client.id")) kafka["client.id"] = "tributary-worker";
     workers::consumer_loop loop(
-        kafka, config.get("KAFKA_TOPIC"), session, retention, applier, metrics, stopping, log,
+        kafka, config.get("KAFKA_TOPIC"), session, retention,
+        {std::chrono::milliseconds(100), max_backoff,
+         [&metrics](const std::string& kind) { metrics.retried(kind); }, {}},
+        metrics, stopping, ready, log,
         {static_cast<std::size_t>(batch_size), config.get_duration("WORKER_BATCH_WAIT"),
-         std::chrono::hours(1)});
+         std::chrono::hours(1), std::chrono::seconds(5)});
     log.info("started", {{"topic", config.get("KAFKA_TOPIC")},
                          {"group", config.get("WORKER_GROUP_ID")},
                          {"metrics_port", static_cast<std::int64_t>(metrics_server.port())}});

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "workers/fold_error.hpp"
+#include "workers/rfc3339.hpp"
 
 #include <chrono>
 
@@ -62,7 +63,12 @@ std::optional<std::string> payload_node::optional_string(std::string_view key) c
   const auto* found = find(key);
   if (!found) return std::nullopt;
   if (!found->IsString()) wrong_type(key, "a string");
-  return std::string(found->GetString(), found->GetStringLength());
+  std::string text(found->GetString(), found->GetStringLength());
+  // JSON allows \u0000; PostgreSQL's text does not. Refused here, naming the field, rather than
+  // by PostgreSQL for the whole batch.
+  if (text.find('\0') != std::string::npos)
+    throw fold_error(child_path(key) + " contains a NUL character, which PostgreSQL text can't hold");
+  return text;
 }
 
 std::optional<bool> payload_node::optional_bool(std::string_view key) const {
@@ -82,7 +88,11 @@ std::optional<std::string> payload_node::optional_time(std::string_view key) con
   if (!found) return std::nullopt;
   if (found->IsString()) {
     if (found->GetStringLength() == 0) throw fold_error(child_path(key) + " is an empty timestamp");
-    return std::string(found->GetString(), found->GetStringLength());
+    std::string text(found->GetString(), found->GetStringLength());
+    // GitHub's times are RFC 3339; anything else is named here (the value is not quoted: it is
+    // the sender's text, and the reason must always be writable).
+    if (!parse_rfc3339(text)) throw fold_error(child_path(key) + " is not an RFC 3339 timestamp");
+    return text;
   }
   if (found->IsInt64()) {
     const std::chrono::system_clock::time_point when{std::chrono::seconds(found->GetInt64())};

@@ -30,13 +30,14 @@ class payload_node {
   std::int64_t required_integer(std::string_view key) const;
   std::optional<std::int64_t> optional_integer(std::string_view key) const;
 
+  /// Strings holding a NUL character (JSON's \u0000) are refused: PostgreSQL's text can't hold them.
   std::string required_string(std::string_view key) const;
   std::optional<std::string> optional_string(std::string_view key) const;
 
   std::optional<bool> optional_bool(std::string_view key) const;
 
-  /// A timestamp as PostgreSQL reads it: GitHub's ISO 8601 strings pass through (PostgreSQL
-  /// validates them), epoch seconds (push and installation payloads use them) become RFC 3339.
+  /// A timestamp as PostgreSQL reads it: GitHub's RFC 3339 strings pass through (anything else is
+  /// a fold_error), epoch seconds (push and installation payloads use them) become RFC 3339.
   std::string required_time(std::string_view key) const;
   std::optional<std::string> optional_time(std::string_view key) const;
 

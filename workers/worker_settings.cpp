@@ -16,7 +16,8 @@ std::vector<core::setting_spec> worker_setting_specs() {
       {"WORKER_BATCH_WAIT", "200ms",
        "How long a poll waits for the first message of a batch (also how quickly a stop is seen)."},
       {"WORKER_RETRY_MAX_BACKOFF", "10s",
-       "Longest pause between retries of a failing database attempt (doubling from 100ms)."},
+       "Longest pause between retries of a failing database attempt (doubling from 100ms), and "
+       "between waits for the database at start (doubling from 500ms)."},
       {"RAW_RETENTION_MONTHS", "13",
        "Months of raw payloads kept in github.webhook_events before the current one; older "
        "monthly partitions are dropped. 0 keeps them forever."},

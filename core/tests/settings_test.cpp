@@ -109,6 +109,18 @@ TEST(settings, parses_flags_and_rejects_unknown_ones) {
   EXPECT_THROW(settings::load(specs, {"--bogus"}, env, flags), settings_error);
 }
 
+TEST(settings, refuses_an_invalid_log_level_as_an_invalid_setting) {
+  const std::vector<setting_spec> with_level = {common_settings::log_level()};
+  EXPECT_EQ(settings::load(with_level, {}, {}).get("LOG_LEVEL"), "info");
+  EXPECT_EQ(settings::load(with_level, {}, {{"LOG_LEVEL", "warning"}}).get("LOG_LEVEL"), "warning");
+  try {
+    settings::load(with_level, {}, {{"LOG_LEVEL", "verbose"}});
+    FAIL() << "expected settings_error";
+  } catch (const settings_error& error) {
+    EXPECT_STREQ(error.what(), "LOG_LEVEL must be debug, info, warning or error, got 'verbose'");
+  }
+}
+
 TEST(settings, rejects_invalid_numbers_and_durations) {
   const auto loaded = settings::load(specs, {}, {{"KAFKA_BOOTSTRAP_SERVERS", "b"},
                                                  {"GITHUB_WEBHOOK_SECRET", "s"},

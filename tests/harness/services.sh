@@ -4,13 +4,15 @@
 #
 #   services.sh start --env-file PATH --devbroker PATH
 #   services.sh stop  --env-file PATH
+#   services.sh pg-stop  --env-file PATH   (stops only PostgreSQL, as an outage would)
+#   services.sh pg-start --env-file PATH   (starts it again: same cluster, port and options)
 #
 # start writes PATH as KEY=VALUE lines (see README.md). It first stops whatever a stale PATH from
 # an aborted run describes, and on any failure stops what it started. stop succeeds whatever
 # state it finds, and leaves nothing running.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop --env-file PATH [--devbroker PATH]" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|pg-stop|pg-start --env-file PATH [--devbroker PATH]" >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 action=$1; shift
@@ -211,6 +213,32 @@ start_devbroker() {
   return 1
 }
 
+# An outage for tests: the cluster that start made, stopped and started again as it was. Its
+# options (port, socket folder, fsync off...) live in its conf.d.tributary.conf, so pg-start
+# brings back exactly the same server; only its pid changes, and services.env is updated.
+pg_outage_stop() {
+  [ -f "$env_file" ] || { log "no $env_file: nothing to stop"; return 1; }
+  stop_postgres
+}
+
+pg_outage_start() {
+  local pgdata bindir user dir pid
+  [ -f "$env_file" ] || { log "no $env_file: start the services first"; return 1; }
+  pgdata=$(env_value TRIBUTARY_TEST_PGDATA)
+  bindir=$(env_value TRIBUTARY_TEST_PG_BINDIR)
+  user=$(env_value TRIBUTARY_TEST_PG_USER)
+  dir=$(env_value TRIBUTARY_TEST_SERVICES_DIR)
+  [ -n "$pgdata" ] && [ -n "$bindir" ] && [ -n "$user" ] && [ -n "$dir" ] ||
+    { log "$env_file describes no PostgreSQL cluster"; return 1; }
+  if [ -f "$pgdata/postmaster.pid" ] && running_as "$(head -n 1 "$pgdata/postmaster.pid")" postgres; then
+    return 0  # already running
+  fi
+  as_pg_user "$user" "$bindir/pg_ctl" -D "$pgdata" -l "$dir/postgres.log" -w -t 60 start \
+    >/dev/null 2>&1 || { log "postgres did not start again"; tail -n 5 "$dir/postgres.log" >&2; return 1; }
+  pid=$(head -n 1 "$pgdata/postmaster.pid")
+  sed -i "s/^TRIBUTARY_TEST_POSTGRES_PID=.*/TRIBUTARY_TEST_POSTGRES_PID=$pid/" "$env_file"
+}
+
 started=0
 
 start_services() {
@@ -237,5 +265,7 @@ start_services() {
 case $action in
   start) start_services ;;
   stop) stop_services ;;
+  pg-stop) pg_outage_stop ;;
+  pg-start) pg_outage_start ;;
   *) usage ;;
 esac

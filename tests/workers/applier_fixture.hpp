@@ -22,7 +22,7 @@ struct applier_on_fresh_database {
         retention(retention_months),
         applier(session, retention, stopping, core::logger("worker-test"),
                 workers::batch_applier::options{std::chrono::milliseconds(10),
-                                                std::chrono::milliseconds(100), {}}) {}
+                                                std::chrono::milliseconds(100), {}, {}}) {}
 
   workers::batch_outcome apply(const std::vector<workers::incoming_message>& messages) {
     return applier.apply(messages);

@@ -159,9 +159,32 @@ TEST(applier, a_stop_during_a_database_outage_interrupts_without_applying) {
   workers::batch_applier applier(unreachable, database.retention, database.stopping,
                                  core::logger("worker-test"),
                                  workers::batch_applier::options{std::chrono::milliseconds(10),
-                                                                 std::chrono::milliseconds(20), {}});
+                                                                 std::chrono::milliseconds(20), {}, {}});
   database.stopping = true;
   EXPECT_THROW(applier.apply(to_messages(build_lifecycle())), workers::apply_interrupted);
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.deliveries"), 0);
+}
+
+TEST(applier, spends_each_pause_between_attempts_in_the_wait_it_is_given) {
+  // The consumer loop's wait polls Kafka with its partitions paused; here it records the pauses
+  // (doubling from 10 ms, capped at 40 ms) and asks for a stop at the fourth.
+  applier_on_fresh_database database("workers_wait");
+  workers::pg_session unreachable("postgresql://postgres@127.0.0.1:1/none", {});
+  std::vector<std::chrono::milliseconds> waits;
+  std::vector<std::string> retries;
+  workers::batch_applier applier(
+      unreachable, database.retention, database.stopping, core::logger("worker-test"),
+      workers::batch_applier::options{
+          std::chrono::milliseconds(10), std::chrono::milliseconds(40),
+          [&](const std::string& kind) { retries.push_back(kind); },
+          [&](std::chrono::milliseconds duration) {
+            waits.push_back(duration);
+            if (waits.size() == 4) database.stopping = true;
+          }});
+  EXPECT_THROW(applier.apply(to_messages(build_lifecycle())), workers::apply_interrupted);
+  using ms = std::chrono::milliseconds;
+  EXPECT_EQ(waits, (std::vector<ms>{ms(10), ms(20), ms(40), ms(40)}));
+  EXPECT_EQ(retries, std::vector<std::string>(5, "connection"));
   EXPECT_EQ(database.count("SELECT count(*) FROM github.deliveries"), 0);
 }
 

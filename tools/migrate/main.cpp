@@ -18,7 +18,6 @@ int main(int argc, char** argv) {
       "applies Tributary's PostgreSQL migrations (schemas/sql) in order, each once; safe to run "
       "from several replicas at once.",
       specs, argc, argv, flags);
-  core::logger::set_threshold(core::logger::parse_level(config.get("LOG_LEVEL")));
   const core::logger log("migrate");
   const auto migrations = tributary::schemas::all_migrations();
   try {

@@ -1,5 +1,7 @@
 #include "workers/event.hpp"
 
+#include "core/bounded_json.hpp"
+
 #include <gtest/gtest.h>
 
 namespace tributary::workers {
@@ -58,6 +60,60 @@ TEST(decode_message, rejects_what_can_never_fold) {
   const auto bad_utf8 =
       reason(message_with({{"github-event", "push"}, {"github-delivery", "d"}}, "{\"a\":\"\xff\"}"));
   EXPECT_EQ(bad_utf8.rfind("the body is not JSON: ", 0), 0u) << bad_utf8;
+}
+
+TEST(decode_message, rejects_bodies_nested_deeper_than_the_limit_without_recursing) {
+  const auto reason = [](std::string body) {
+    return decode_message(message_with({{"github-event", "push"}, {"github-delivery", "d"}},
+                                       std::move(body)),
+                          now)
+        .rejection;
+  };
+  // Far deeper than any recursive parser's stack allows: the worker must not crash on them.
+  EXPECT_EQ(reason(std::string(200'000, '[') + std::string(200'000, ']')),
+            "the body is JSON nested deeper than 128 levels");
+  std::string objects;
+  for (int i = 0; i < 50'000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(50'000, '}');
+  EXPECT_EQ(reason(objects), "the body is JSON nested deeper than 128 levels");
+  // At the limit it folds; one level more it does not.
+  const auto nested = [](std::size_t depth) {
+    std::string body = "{\"x\":";
+    body += std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+    return body;
+  };
+  EXPECT_EQ(reason(nested(core::max_json_depth)), "");
+  EXPECT_EQ(reason(nested(core::max_json_depth + 1)), "the body is JSON nested deeper than 128 levels");
+}
+
+TEST(decode_message, keeps_the_envelope_of_a_body_it_rejects) {
+  const auto decoded = decode_message(message_with({{"github-event", "ping"},
+                                                    {"github-delivery", "d-7"},
+                                                    {"source", "reconciler"},
+                                                    {"received-at", "2026-11-23T17:05:36.123Z"}},
+                                                   "[{\"zen\":\"x\"}]"),
+                                      now);
+  EXPECT_FALSE(decoded.decoded);
+  EXPECT_EQ(decoded.rejection, "the body is JSON but not an object");
+  EXPECT_EQ(decoded.envelope.delivery_id, "d-7");
+  EXPECT_EQ(decoded.envelope.name, "ping");
+  EXPECT_EQ(decoded.envelope.source, "reconciler");
+  EXPECT_EQ(decoded.envelope.received_at_text, "2026-11-23T17:05:36.123Z");
+
+  // A header that is missing or unusable is left out (the source defaults); the others are kept.
+  const auto no_event = decode_message(
+      message_with({{"github-delivery", "d-8"}, {"source", "bad\x01"}}, "{}"), now);
+  EXPECT_EQ(no_event.rejection, "header github-event is missing");
+  EXPECT_EQ(no_event.envelope.delivery_id, "d-8");
+  EXPECT_FALSE(no_event.envelope.name);
+  EXPECT_EQ(no_event.envelope.source, "webhook");  // the documented default
+
+  // An accepted message carries the same fields (the source defaulted to webhook).
+  const auto accepted =
+      decode_message(message_with({{"github-event", "ping"}, {"github-delivery", "d-9"}}, "{}"), now);
+  ASSERT_TRUE(accepted.decoded);
+  EXPECT_EQ(accepted.envelope.delivery_id, "d-9");
+  EXPECT_EQ(accepted.envelope.source, "webhook");
 }
 
 TEST(decode_message, falls_back_to_the_message_timestamp_then_to_now) {

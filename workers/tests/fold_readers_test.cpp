@@ -79,7 +79,7 @@ TEST(fold_readers, push_commits_are_attributed_to_the_username_else_the_email) {
   EXPECT_EQ(read[1].login(), "m");
   EXPECT_EQ(read[1].additions, 3);
 
-  document.Parse(R"({"commits":[{"id":"a","timestamp":"t","author":{"name":"nobody"}}]})");
+  document.Parse(R"({"commits":[{"id":"a","timestamp":"2024-03-05T07:00:00Z","author":{"name":"nobody"}}]})");
   try {
     read_push_commits(payload_node(document, ""));
     ADD_FAILURE() << "no fold_error";

@@ -61,6 +61,22 @@ TEST(payload_node, turns_epoch_seconds_into_rfc3339_and_passes_strings_through) 
   EXPECT_EQ(error_of([&] { root.required_time("empty"); }), "empty is an empty timestamp");
 }
 
+TEST(payload_node, refuses_times_that_are_not_times_and_strings_holding_nul) {
+  rapidjson::Document document;
+  const std::string text =
+      R"({"soon":"yesterday","impossible":"2024-13-45T99:00:00Z","offset":"2024-03-05T01:30:00+03:00",)"
+      R"("title":"a\u0000b"})";
+  document.Parse(text.c_str(), text.size());
+  const payload_node root(document, "issue");
+  EXPECT_EQ(error_of([&] { root.required_time("soon"); }),
+            "issue.soon is not an RFC 3339 timestamp");
+  EXPECT_EQ(error_of([&] { root.optional_time("impossible"); }),
+            "issue.impossible is not an RFC 3339 timestamp");
+  EXPECT_EQ(root.required_time("offset"), "2024-03-05T01:30:00+03:00");
+  EXPECT_EQ(error_of([&] { root.required_string("title"); }),
+            "issue.title contains a NUL character, which PostgreSQL text can't hold");
+}
+
 TEST(payload_node, visits_array_elements_with_their_index_in_the_path) {
   const auto document = parse(R"({"commits":[{"id":"a"},{"x":1}]})");
   const payload_node root(document, "");
