@@ -16,6 +16,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -56,6 +57,20 @@ class stop_request {
   bool requested_ = false;
 };
 
+/// Points a metrics server's /readyz at a callback for its own lifetime, then at "not ready".
+class metrics_readiness_link {
+ public:
+  metrics_readiness_link(core::metrics_server& server, std::function<bool()> ready) : server_(server) {
+    server_.set_readiness(std::move(ready));
+  }
+  ~metrics_readiness_link() { server_.set_readiness([] { return false; }); }
+  metrics_readiness_link(const metrics_readiness_link&) = delete;
+  metrics_readiness_link& operator=(const metrics_readiness_link&) = delete;
+
+ private:
+  core::metrics_server& server_;
+};
+
 }  // namespace
 
 int run_ingest(const ingest_config& config) {
@@ -81,6 +96,10 @@ int run_ingest(const ingest_config& config) {
 
   state.emplace(config, tls ? &*tls : nullptr, events, metrics,
                 [&probe, &producer] { return probe.ready() && !producer.fatal_error(); });
+  // The metrics port's /readyz says what the webhook port's says, for probes pointed at either;
+  // the link ends (before `state` and the probe go) however this function ends.
+  const metrics_readiness_link readiness_link(
+      metrics_endpoint, [&state] { return !state->stopping.load() && state->ready(); });
   auto acceptor = std::make_shared<listener>(io, endpoint, *state);
   acceptor->run();
 

@@ -12,14 +12,10 @@ int main(int argc, char** argv) {
       "tributary-ingest", "Receives GitHub webhooks over HTTPS, verifies them, publishes them to Kafka.",
       specs, argc, argv);
   try {
-    core::logger::set_threshold(core::logger::parse_level(settings.get("LOG_LEVEL")));
     const auto config = ingest::make_ingest_config(settings);
     return ingest::run_ingest(config);
   } catch (const core::settings_error& error) {
     std::cerr << "tributary-ingest: " << error.what() << "\n";
-    return 2;
-  } catch (const std::invalid_argument& error) {
-    std::cerr << "tributary-ingest: LOG_LEVEL: " << error.what() << "\n";
     return 2;
   } catch (const std::exception& error) {
     core::logger("ingest").error("cannot start", {{"error", error.what()}});

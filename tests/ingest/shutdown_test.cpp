@@ -69,13 +69,18 @@ TEST(ingest_shutdown, drain_period_fails_readiness_but_keeps_serving_then_closes
   const auto topic = fresh_topic("ingest_drain");
   running_ingest ingest(topic, {{"INGEST_DRAIN_PERIOD", "3s"}});
   const auto url = ingest.url();
+  const replay::target_url metrics_url{false, "127.0.0.1", std::to_string(ingest.metrics_port()),
+                                       "/readyz"};
   ASSERT_EQ(readiness(url), 200u);
+  // The metrics port's /readyz mirrors the webhook port's (for probes pointed at either).
+  EXPECT_EQ(readiness(metrics_url), 200u);
   const auto traffic = example_traffic(url, running_ingest::secret, 2, 0);
 
   ingest.process().send_signal(SIGTERM);
   ASSERT_TRUE(ingest.process().wait_for_output("stopping: draining", std::chrono::seconds(10)));
   // Load balancers see the pod leave at once...
   EXPECT_EQ(readiness(url), 503u);
+  EXPECT_EQ(readiness(metrics_url), 503u);
   // ...while a new connection is still accepted and served.
   const auto during = send_one(url, traffic.requests[0]);
   EXPECT_EQ(during.status, 202u) << during.error << during.body;
