@@ -48,6 +48,22 @@ std::function<double()> default_jitter() {
 
 }  // namespace
 
+api_request api_get(std::string target, std::string accept) {
+  api_request request;
+  request.target = std::move(target);
+  request.accept = std::move(accept);
+  return request;
+}
+
+api_request api_post(std::string target, std::string body) {
+  api_request request;
+  request.method = http::verb::post;
+  request.target = std::move(target);
+  request.body = std::move(body);
+  request.conditional = false;
+  return request;
+}
+
 std::string with_page_size(const std::string& target) {
   const auto query = target.find('?');
   if (query != std::string::npos) {

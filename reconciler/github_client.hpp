@@ -51,6 +51,10 @@ struct api_request {
   bool conditional = true;   // GET with stored validators: If-None-Match / If-Modified-Since
 };
 
+/// A GET of `target` (conditional by default) and a POST with a JSON body.
+api_request api_get(std::string target, std::string accept = github_json);
+api_request api_post(std::string target, std::string body = "{}");
+
 /// What the client did, for the run's record and the tests.
 struct client_counters {
   std::int64_t requests = 0;          // answers received, 304s and token exchanges included
