@@ -1,6 +1,8 @@
 #include "reconciler/github_client.hpp"
 
 #include "core/bounded_json.hpp"
+#include "core/log.hpp"
+#include "reconciler/github_time.hpp"
 #include "reconciler/link_header.hpp"
 
 #include <random>
@@ -11,6 +13,11 @@ namespace {
 
 constexpr const char* api_version = "2022-11-28";
 constexpr const char* user_agent = "tributary-reconciler";
+
+const core::logger& log() {
+  static const core::logger logger("reconciler");
+  return logger;
+}
 
 header_map lower_case_headers(const http::response<http::string_body>& response) {
   header_map headers;
@@ -113,6 +120,9 @@ void github_client::refresh_installation_token() {
     throw api_error(answer.result_int(), error.what());
   }
   ++counters_.token_refreshes;
+  log().info("installation token obtained",
+             {{"installation_id", app.installation_id},
+              {"expires_at", format_github_time(installation_->expires_at)}});
 }
 
 std::string github_client::authorization() {
@@ -135,6 +145,8 @@ api_response github_client::send(const api_request& call) {
                            std::to_string(hooks_.max_primary_waits) + " waits");
       ++counters_.primary_waits;
       counters_.waited += *wait;
+      log().info("primary rate limit spent: waiting for its reset before asking",
+                 {{"resource", rate_limit_.resource}, {"wait_ms", wait->count()}});
       hooks_.clock->sleep_for(*wait);
     }
     if (hooks_.budget && !hooks_.budget(rate_limit_, counters_.spent))
@@ -176,6 +188,7 @@ api_response github_client::send(const api_request& call) {
       // The token may have been revoked or expired early: one new token, one more try.
       refreshed_after_401 = true;
       installation_.reset();
+      log().warning("installation token refused (401): getting a new one", {{"target", std::string_view(target).substr(0, target.find('?'))}});
       continue;
     }
     const auto decision = decide_on_answer(response.status, response.headers, response.body,
@@ -186,6 +199,12 @@ api_response github_client::send(const api_request& call) {
                            std::to_string(hooks_.max_secondary_retries) + " retries)");
       ++counters_.secondary_waits;
       counters_.waited += decision.wait;
+      log().warning("secondary rate limit: waiting before the same request",
+                    {{"target", std::string_view(target).substr(0, target.find('?'))},
+                     {"status", response.status},
+                     {"retry_after", find_header(response.headers, "retry-after").has_value()},
+                     {"wait_ms", decision.wait.count()},
+                     {"retry", secondary_retries}});
       hooks_.clock->sleep_for(decision.wait);
       continue;
     }
@@ -195,6 +214,10 @@ api_response github_client::send(const api_request& call) {
                            " (primary rate limit, still spent after waiting for its reset)");
       ++counters_.primary_waits;
       counters_.waited += decision.wait;
+      log().warning("primary rate limit spent: waiting for its reset",
+                    {{"target", std::string_view(target).substr(0, target.find('?'))},
+                     {"resource", rate_limit_.resource},
+                     {"wait_ms", decision.wait.count()}});
       hooks_.clock->sleep_for(decision.wait);
       continue;
     }

@@ -56,6 +56,31 @@ TEST_F(client_fixture, a_second_walk_with_stored_etags_gets_only_304s_and_spends
   EXPECT_EQ(client.counters().spent, 3);  // the first walk's only
 }
 
+TEST_F(client_fixture, last_modified_serves_when_there_is_no_etag) {
+  fake_github_options options;
+  options.last_modified_only = true;
+  fake_github dated(options);
+  dated.edit([](fake_github_content& content) { content.add_repository({"octo-org", "hello", 150, 0, 0}); });
+  reconciler::github_client client(token_config(dated.url()), hooks());
+  std::size_t pulls = 0;
+  const auto count = [&](const reconciler::api_response&, const rapidjson::Document* page) {
+    if (page != nullptr) pulls += page->Size();
+  };
+  client.walk_pages("/repos/octo-org/hello/pulls", count);
+  const auto remaining = dated.remaining();
+  dated.clear_requests();
+  client.walk_pages("/repos/octo-org/hello/pulls", count);
+  EXPECT_EQ(pulls, 150u);
+  const auto requests = dated.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (const auto& request : requests) {
+    EXPECT_EQ(request.status, 304u);
+    EXPECT_TRUE(request.if_none_match.empty());
+    EXPECT_TRUE(request.if_modified_since.ends_with(" GMT")) << request.if_modified_since;
+  }
+  EXPECT_EQ(dated.remaining(), remaining);
+}
+
 TEST_F(client_fixture, a_changed_resource_is_fetched_again) {
   auto client = token_client();
   pull_numbers(client);

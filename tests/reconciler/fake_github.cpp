@@ -20,6 +20,7 @@
 #include <rapidjson/writer.h>
 
 #include <charconv>
+#include <ctime>
 #include <deque>
 #include <map>
 
@@ -48,6 +49,7 @@ struct fake_github::state {
   std::vector<std::string> attempts;
   std::size_t connections = 0;
   std::map<std::string, clock_type::time_point> installation_tokens;
+  std::map<std::string, std::pair<std::string, std::string>> modified;  // target → (etag, Last-Modified)
 
   clock_type::time_point now() const { return options.now ? options.now() : clock_type::now(); }
 };
@@ -198,6 +200,7 @@ response_type answer(fake_github::state& state, const request_type& request) {
   record.accept = std::string(request[http::field::accept]);
   record.authorization = std::string(request[http::field::authorization]);
   record.if_none_match = std::string(request[http::field::if_none_match]);
+  record.if_modified_since = std::string(request[http::field::if_modified_since]);
   record.api_version = std::string(request["X-GitHub-Api-Version"]);
   record.user_agent = std::string(request[http::field::user_agent]);
 
@@ -294,6 +297,28 @@ response_type answer(fake_github::state& state, const request_type& request) {
     body = resource->object;
   }
   const auto etag = entity_tag(body, accept);
+  if (options.last_modified_only) {
+    // Last-Modified is the fake's time when this representation was first served as it is.
+    auto& [known_tag, last_modified] = state.modified[std::string(target) + "|" + accept];
+    if (known_tag != etag) {
+      known_tag = etag;
+      char text[64];
+      const auto seconds = clock_type::to_time_t(now);
+      std::tm utc{};
+      gmtime_r(&seconds, &utc);
+      std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+      last_modified = text;
+    }
+    if (request[http::field::if_modified_since] == last_modified) {
+      auto response = make_answer(http::status::not_modified, request, {});
+      response.set(http::field::last_modified, last_modified);
+      return finish(std::move(response), false);
+    }
+    auto response = make_answer(http::status::ok, request, std::move(body));
+    response.set(http::field::last_modified, last_modified);
+    if (!link.empty()) response.set(http::field::link, link);
+    return finish(std::move(response), true);
+  }
   if (request[http::field::if_none_match] == etag) {
     auto response = make_answer(http::status::not_modified, request, {});
     response.set(http::field::etag, etag);

@@ -29,6 +29,8 @@ struct fake_github_options {
   std::string app_public_key_pem;
   std::string installation_id;
   std::chrono::seconds installation_token_lifetime{3600};
+  // Validators: an ETag (GitHub's usual), or only Last-Modified (as some endpoints give).
+  bool last_modified_only = false;
   // The fake's time (rate-limit windows, token expiry); default the system clock. Tests share
   // one shifted clock with the client so that waits take no real time.
   std::function<std::chrono::system_clock::time_point()> now;
@@ -41,6 +43,7 @@ struct recorded_request {
   std::string accept;
   std::string authorization;
   std::string if_none_match;
+  std::string if_modified_since;
   std::string api_version;
   std::string user_agent;
   unsigned status = 0;
