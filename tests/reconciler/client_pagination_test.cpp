@@ -103,6 +103,17 @@ TEST_F(client_fixture, reconnects_when_the_server_closes_the_connection) {
   for (const auto& request : fake_->requests()) EXPECT_EQ(request.status, 200u);
 }
 
+TEST_F(client_fixture, resends_once_when_a_kept_alive_connection_was_dropped_meanwhile) {
+  fake_->drop_connections_silently(true);
+  auto client = token_client();
+  EXPECT_EQ(pull_numbers(client).size(), 250u);
+  EXPECT_EQ(fake_->connections_accepted(), 3u);
+  EXPECT_EQ(client.connections_opened(), 3u);
+  const auto requests = fake_->requests();
+  ASSERT_EQ(requests.size(), 3u);  // each page asked once: the failed send never reached the server
+  for (const auto& request : requests) EXPECT_EQ(request.status, 200u);
+}
+
 TEST_F(client_fixture, enterprise_server_api_prefix) {
   fake_github_options options;
   options.base_path = "/api/v3";

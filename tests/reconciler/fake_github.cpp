@@ -45,6 +45,7 @@ struct fake_github::state {
   clock_type::time_point reset;
   std::deque<injected_answer> injected;
   bool close_after_each = false;
+  bool drop_silently = false;
   std::vector<recorded_request> records;
   std::vector<std::string> attempts;
   std::size_t connections = 0;
@@ -340,15 +341,17 @@ asio::awaitable<void> converse(fake_github::state* state, Stream& stream) {
     if (read_ec) co_return;
     auto response = answer(*state, request);
     bool close;
+    bool drop;
     {
       std::lock_guard lock(state->mutex);
       close = state->close_after_each || !request.keep_alive();
+      drop = state->drop_silently;
     }
     response.keep_alive(!close);
     response.prepare_payload();
     auto [write_ec, written] = co_await http::async_write(stream, response, as_tuple);
     (void)written;
-    if (write_ec || close) co_return;
+    if (write_ec || close || drop) co_return;
   }
 }
 
@@ -429,6 +432,11 @@ void fake_github::exhaust_primary(std::chrono::seconds reset_in) {
 void fake_github::close_after_each_answer(bool close) {
   std::lock_guard lock(state_->mutex);
   state_->close_after_each = close;
+}
+
+void fake_github::drop_connections_silently(bool drop) {
+  std::lock_guard lock(state_->mutex);
+  state_->drop_silently = drop;
 }
 
 void fake_github::revoke_installation_tokens() {

@@ -83,6 +83,9 @@ class fake_github {
   void exhaust_primary(std::chrono::seconds reset_in);
   /// Closes each connection after its answer (a server that does not keep connections alive).
   void close_after_each_answer(bool close);
+  /// Closes each connection after its answer while the answer says keep-alive (an idle timeout
+  /// that struck between two requests): the client finds out on its next request.
+  void drop_connections_silently(bool drop);
   /// Refuses every installation token issued so far (as DELETE /installation/token would).
   void revoke_installation_tokens();
 
