@@ -30,9 +30,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Test data: GitHub's example payloads, pinned in tests/data/package.json (and its lock file).
-if [ ! -f tests/data/node_modules/@octokit/webhooks-examples/package.json ]; then
-  echo "setup: installing pinned test data (@octokit/webhooks-examples)"
+# Test data: GitHub's example payloads and REST description, pinned in tests/data/package.json (and
+# its lock file). Checking each package lets a machine with an older node_modules catch up.
+if [ ! -f tests/data/node_modules/@octokit/webhooks-examples/package.json ] ||
+   [ ! -f tests/data/node_modules/@octokit/openapi/package.json ]; then
+  echo "setup: installing pinned test data (@octokit/webhooks-examples, @octokit/openapi)"
   (cd tests/data && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: done"
