@@ -1,11 +1,9 @@
 #include "tests/workers/lifecycle.hpp"
 
 #include "core/envelope.hpp"
-#include "tests/harness/webhook_examples.hpp"
+#include "tests/harness/payload_edit.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <map>
 #include <stdexcept>
@@ -15,73 +13,6 @@ namespace {
 
 using rapidjson::Document;
 using rapidjson::Value;
-
-/// The example payloads, parsed, by event and index within the event.
-class example_book {
- public:
-  example_book() {
-    for (const auto& example : load_webhook_examples()) by_event_[example.event].push_back(example.payload);
-  }
-  /// A fresh copy of example `index` of `event`, checked to have `action`.
-  Document take(const std::string& event, std::size_t index, const char* action) const {
-    const auto& list = by_event_.at(event);
-    Document document;
-    document.Parse(list.at(index).c_str());
-    const auto found = document.FindMember("action");
-    const std::string actual = found == document.MemberEnd() ? "" : found->value.GetString();
-    if (actual != action)
-      throw std::logic_error(event + "[" + std::to_string(index) + "] is " + actual + ", not " + action);
-    return document;
-  }
-
- private:
-  std::map<std::string, std::vector<std::string>> by_event_;
-};
-
-std::string json_of(const Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-/// The value at "a.b.c" (created as objects along the way).
-Value& at(Document& document, const std::string& path) {
-  Value* node = &document;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    const auto key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->IsObject()) node->SetObject();
-    auto member = node->FindMember(key.c_str());
-    if (member == node->MemberEnd()) {
-      node->AddMember(Value(key.c_str(), document.GetAllocator()), Value(), document.GetAllocator());
-      member = node->FindMember(key.c_str());
-    }
-    node = &member->value;
-    if (dot == std::string::npos) return *node;
-    start = dot + 1;
-  }
-}
-
-void set(Document& document, const std::string& path, const std::string& text) {
-  at(document, path).SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()),
-                               document.GetAllocator());
-}
-void set(Document& document, const std::string& path, const char* text) {
-  set(document, path, std::string(text));
-}
-void set(Document& document, const std::string& path, std::int64_t number) {
-  at(document, path).SetInt64(number);
-}
-void set(Document& document, const std::string& path, int number) {
-  at(document, path).SetInt64(number);
-}
-void set(Document& document, const std::string& path, bool flag) { at(document, path).SetBool(flag); }
-void set_null(Document& document, const std::string& path) { at(document, path).SetNull(); }
-void set_value(Document& document, const std::string& path, const Value& value) {
-  at(document, path).CopyFrom(value, document.GetAllocator());
-}
 
 struct person {
   const char* login;

@@ -4,15 +4,13 @@
 // a duplicate. Times from the future (a received-at header, a payload time) never pin a row, and
 // a repository snapshot without stargazers_count keeps the known count. Every delivery is one of
 // GitHub's examples with its ids, times and actions changed.
-#include "tests/harness/webhook_examples.hpp"
+#include "tests/harness/payload_edit.hpp"
 #include "tests/workers/applier_fixture.hpp"
 
 #include "core/clock.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,66 +23,9 @@ namespace {
 using rapidjson::Document;
 using rapidjson::Value;
 
-/// GitHub's example payloads, by event, parsed afresh for each use.
-class example_book {
- public:
-  example_book() {
-    for (auto& example : load_webhook_examples()) by_event_[example.event].push_back(std::move(example));
-  }
-  /// A copy of the first example of `event` whose action is `action`.
-  Document take(const std::string& event, const std::string& action) const {
-    for (const auto& example : by_event_.at(event)) {
-      if (example.action != action) continue;
-      Document document;
-      document.Parse(example.payload.c_str());
-      return document;
-    }
-    throw std::logic_error("no example of " + event + " " + action);
-  }
-
- private:
-  std::map<std::string, std::vector<example_payload>> by_event_;
-};
-
 const example_book& book() {
   static const example_book examples;
   return examples;
-}
-
-/// The value at "a.b.c" of `document` (objects created along the way).
-Value& at(Document& document, const std::string& path) {
-  Value* node = &document;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    const auto key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->IsObject()) node->SetObject();
-    auto member = node->FindMember(key.c_str());
-    if (member == node->MemberEnd()) {
-      node->AddMember(Value(key.c_str(), document.GetAllocator()), Value(), document.GetAllocator());
-      member = node->FindMember(key.c_str());
-    }
-    node = &member->value;
-    if (dot == std::string::npos) return *node;
-    start = dot + 1;
-  }
-}
-void set(Document& document, const std::string& path, const std::string& text) {
-  at(document, path).SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()),
-                               document.GetAllocator());
-}
-void set(Document& document, const std::string& path, const char* text) {
-  set(document, path, std::string(text));
-}
-void set(Document& document, const std::string& path, std::int64_t number) {
-  at(document, path).SetInt64(number);
-}
-void set(Document& document, const std::string& path, bool flag) { at(document, path).SetBool(flag); }
-void set_null(Document& document, const std::string& path) { at(document, path).SetNull(); }
-void erase(Document& document, const std::string& path) {
-  const auto dot = path.rfind('.');
-  auto& parent = dot == std::string::npos ? static_cast<Value&>(document) : at(document, path.substr(0, dot));
-  parent.RemoveMember(dot == std::string::npos ? path.c_str() : path.c_str() + dot + 1);
 }
 
 /// A user object shaped like the example's sender.
@@ -105,13 +46,6 @@ void set_repository(Document& document, std::int64_t id, const std::string& upda
   set(document, "repository.updated_at", updated_at);
   set(document, "repository.pushed_at", pushed_at);
   set(document, "repository.stargazers_count", stars);
-}
-
-std::string json_of(const Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return {buffer.GetString(), buffer.GetSize()};
 }
 
 delivery make(const std::string& event, const Document& document, const std::string& id,
