@@ -3,6 +3,14 @@
 #include "reconciler/redelivery_hooks.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <rapidjson/document.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <unistd.h>
 
 namespace tributary::reconciler {
 namespace {
@@ -79,6 +87,35 @@ TEST(redelivery_hooks, the_app_hook_cannot_be_reached_with_a_token) {
   EXPECT_THROW(app_jwt_config(config, std::chrono::system_clock::now()), std::invalid_argument);
   config.auth = app_credentials{"12", "/nonexistent/key.pem", "34"};
   EXPECT_THROW(app_jwt_config(config, std::chrono::system_clock::now()), app_key_error);
+}
+
+TEST(redelivery_hooks, the_app_hooks_client_carries_a_fresh_app_jwt_as_its_bearer) {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(2048), &EVP_PKEY_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const auto length = BIO_get_mem_data(bio.get(), &data);
+  char path[] = "/tmp/redelivery-app-key-XXXXXX";
+  const int descriptor = mkstemp(path);
+  ASSERT_GE(descriptor, 0);
+  close(descriptor);
+  std::ofstream(path) << std::string(data, static_cast<std::size_t>(length));
+
+  github_config config;
+  config.auth = app_credentials{"4242", path, "34"};
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  const auto as_app = app_jwt_config(config, now);
+  std::remove(path);
+  const auto* token = std::get_if<token_credentials>(&as_app.auth);
+  ASSERT_NE(token, nullptr);
+  const auto first = token->token.find('.');
+  const auto second = token->token.rfind('.');
+  ASSERT_NE(first, second);
+  rapidjson::Document claims;
+  claims.Parse(base64url_decode(std::string_view(token->token).substr(first + 1, second - first - 1)).c_str());
+  ASSERT_TRUE(claims.IsObject());
+  EXPECT_STREQ(claims["iss"].GetString(), "4242");
+  EXPECT_EQ(claims["exp"].GetInt64(), 1'800'000'000 + 9 * 60);
 }
 
 }  // namespace
