@@ -278,6 +278,7 @@ response_type answer(fake_github::state& state, const request_type& request) {
       if (std::sscanf(text.c_str() + marker, "/hooks/%ld/deliveries/%ld/attempts", &hook, &delivery) == 2 &&
           state.content.has_delivery(org, hook, delivery)) {
         state.attempts.push_back(text);
+        if (options.on_redelivery) options.on_redelivery({org, hook, delivery});
         return finish(make_answer(http::status::accepted, request, "{}"), true);
       }
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "tests/reconciler/fake_github_content.hpp"
+#include "tests/reconciler/fake_redelivery.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -34,6 +35,8 @@ struct fake_github_options {
   // The fake's time (rate-limit windows, token expiry); default the system clock. Tests share
   // one shifted clock with the client so that waits take no real time.
   std::function<std::chrono::system_clock::time_point()> now;
+  // Told of each redelivery the fake accepted, to re-send it (fake_hook_sender); default none.
+  redelivery_handler on_redelivery;
 };
 
 /// One request the fake was asked, with the headers that matter and what it answered.
