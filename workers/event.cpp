@@ -6,6 +6,8 @@
 
 #include <rapidjson/error/en.h>
 
+#include <cstdint>
+
 namespace tributary::workers {
 namespace {
 
@@ -22,6 +24,15 @@ bool printable(std::string_view text) {
   for (const char c : text)
     if (c < 0x20 || c > 0x7e) return false;
   return true;
+}
+
+// system_clock counts nanoseconds in 64 bits (years 1677 to 2262): a message timestamp beyond
+// that would overflow on conversion (found by fuzz/event_fuzzer.cpp), so it counts as absent.
+bool representable(std::int64_t milliseconds) {
+  constexpr auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::duration::max())
+                             .count();
+  return milliseconds > -limit && milliseconds < limit;
 }
 
 }  // namespace
@@ -50,7 +61,7 @@ decoded_message decode_message(const incoming_message& message,
   std::optional<std::chrono::system_clock::time_point> received;
   if (const auto* header = message.header(envelope::header_received_at))
     received = parse_rfc3339(*header);
-  if (!received && message.timestamp_ms)
+  if (!received && message.timestamp_ms && representable(*message.timestamp_ms))
     received = std::chrono::system_clock::time_point(std::chrono::milliseconds(*message.timestamp_ms));
   decoded.received_at = received.value_or(now);
   decoded.received_at_text = core::format_rfc3339_ms(decoded.received_at);
