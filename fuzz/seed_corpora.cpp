@@ -23,7 +23,9 @@ namespace fuzz = tributary::fuzz;
 namespace fs = std::filesystem;
 
 // Bigger seeds (the 20,000-commit push, 200,000 brackets) make every mutation slow and teach the
-// fuzzer nothing that a small one does not.
+// fuzzer nothing that a small one does not; and the fuzzer, whose inputs stay about this size,
+// could never grow them. They are written apart (OUTPUT_DIR/HARNESS-large), for each run to
+// execute once before it fuzzes.
 constexpr std::size_t max_seed_bytes = 64 * 1024;
 
 struct seed_body {
@@ -102,15 +104,21 @@ void write_folds_seeds(const fs::path& directory, const std::vector<seed_body>& 
   }
 }
 
-std::vector<seed_body> seed_bodies() {
-  std::vector<seed_body> seeds;
+struct seed_bodies {
+  std::vector<seed_body> small;  // seeds
+  std::vector<seed_body> large;  // executed once by each run (over max_seed_bytes)
+};
+
+seed_bodies read_seed_bodies() {
+  seed_bodies seeds;
   for (const auto& example : tributary::testing::load_webhook_examples())
-    seeds.push_back({example.event + "-" + example.action, example.event, example.payload});
+    seeds.small.push_back({example.event + "-" + example.action, example.event, example.payload});
   for (const auto& hostile : tributary::testing::hostile_payloads())
-    if (hostile.body.size() <= max_seed_bytes)
-      seeds.push_back({"hostile-" + hostile.name, hostile.event, hostile.body});
+    (hostile.body.size() <= max_seed_bytes ? seeds.small : seeds.large)
+        .push_back({"hostile-" + hostile.name, hostile.event, hostile.body});
   // Just past the depth limit of core::max_json_depth, where ingest's verdict changes.
-  seeds.push_back({"deep-200", "push", "{\"a\":" + std::string(200, '[') + std::string(200, ']') + "}"});
+  seeds.small.push_back(
+      {"deep-200", "push", "{\"a\":" + std::string(200, '[') + std::string(200, ']') + "}"});
   return seeds;
 }
 
@@ -122,16 +130,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const auto seeds = seed_bodies();
+    const auto seeds = read_seed_bodies();
     const fs::path output = argv[1];
-    for (const auto* harness : {"delivery", "event", "folds"}) {
-      fs::remove_all(output / harness);
-      fs::create_directories(output / harness);
+    for (const std::string harness : {"delivery", "event", "folds"}) {
+      for (const auto& directory : {output / harness, output / (harness + "-large")}) {
+        fs::remove_all(directory);
+        fs::create_directories(directory);
+      }
     }
-    write_delivery_seeds(output / "delivery", seeds);
-    write_event_seeds(output / "event", seeds);
-    write_folds_seeds(output / "folds", seeds);
-    std::cout << "fuzz_seed_corpora: " << seeds.size() << " bodies written to " << output << "\n";
+    write_delivery_seeds(output / "delivery", seeds.small);
+    write_event_seeds(output / "event", seeds.small);
+    write_folds_seeds(output / "folds", seeds.small);
+    write_delivery_seeds(output / "delivery-large", seeds.large);
+    write_event_seeds(output / "event-large", seeds.large);
+    write_folds_seeds(output / "folds-large", seeds.large);
+    std::cout << "fuzz_seed_corpora: " << seeds.small.size() << " seed bodies and "
+              << seeds.large.size() << " large ones written to " << output << "\n";
     return 0;
   } catch (const std::exception& error) {
     std::cerr << "fuzz_seed_corpora: " << error.what() << "\n";
