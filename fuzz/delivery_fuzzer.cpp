@@ -9,6 +9,8 @@
 #include "ingest/delivery.hpp"
 #include "ingest/signature.hpp"
 
+#include <rapidjson/document.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -53,13 +55,19 @@ void check_delivery(const ingest::delivery& delivery, const ingest::webhook_head
     fuzz::require(field && delivery.payload == *field,
                   "a form's payload is not its decoded payload field");
   }
-  // Two readers of the same text must agree: what ingest accepted is one JSON document, and its
-  // key is the one the DOM-free scan finds (the scan's depth limit is lifted: the depth verdict is
-  // ingest's to give, not this check's).
+  // Two readers of the same text must agree with ingest: what it accepted is one JSON document
+  // for RapidJSON's DOM and for the DOM-free scan, and its key is the one each of them finds
+  // (no depth limit here: the depth verdict is ingest's to give, not this check's).
   const auto scan = core::scan_payload(delivery.payload, std::numeric_limits<std::size_t>::max());
   fuzz::require(scan.check.ok(), "ingest accepted a payload that the scan calls not JSON");
   fuzz::require(delivery.key == core::envelope::message_key(scan, delivery.id),
                 "the message key differs from the scan's");
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      delivery.payload.data(), delivery.payload.size());
+  fuzz::require(!document.HasParseError(), "ingest accepted a payload that RapidJSON refuses");
+  fuzz::require(delivery.key == core::envelope::message_key(document, delivery.id),
+                "the message key differs from the DOM's");
   fuzz::require(!delivery.key.empty(), "a delivery without a message key");
 }
 
