@@ -39,8 +39,8 @@ std::map<int, applied_migration> read_applied(pqxx::connection& connection) {
 void check_applied_are_known(const std::map<int, applied_migration>& applied,
                              std::span<const migration> known) {
   for (const auto& [version, record] : applied) {
-    const auto it = std::find_if(known.begin(), known.end(),
-                                 [&](const migration& m) { return m.version == version; });
+    // A projection, not a lambda: clang before 16 can't capture a structured binding.
+    const auto it = std::ranges::find(known, version, &migration::version);
     if (it == known.end())
       throw migration_error("the database has migration " + std::to_string(version) + " (" +
                             record.name + ") that this binary does not know: it is newer than "

@@ -127,9 +127,9 @@ settings settings::load(std::span<const setting_spec> specs, const std::vector<s
   auto collect_kafka = [&](const std::map<std::string, std::string>& source) {
     for (const auto& [name, value] : source) {
       if (name.rfind("KAFKA_", 0) != 0 || name.size() <= 6 || name == "KAFKA_TOPIC") continue;
-      if (std::any_of(specs.begin(), specs.end(), [&](const setting_spec& s) {
-            return s.name == name && s.name != "KAFKA_BOOTSTRAP_SERVERS";
-          }))
+      // A projection, not a lambda: clang before 16 can't capture a structured binding.
+      if (name != "KAFKA_BOOTSTRAP_SERVERS" &&
+          std::ranges::find(specs, name, &setting_spec::name) != specs.end())
         continue;  // a setting of Tributary's own, such as KAFKA_TOPIC
       const auto property = kafka_property_name(name);
       if (is_kafka_property(property, value)) {

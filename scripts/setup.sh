@@ -9,6 +9,7 @@ packages=(
   libboost1.81-dev libssl-dev openssl librdkafka-dev rapidjson-dev libpqxx-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev googletest
   postgresql-15 postgresql-client-15 kcat
+  clang libclang-rt-14-dev
 )
 
 missing=()

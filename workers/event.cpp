@@ -6,6 +6,7 @@
 #include "workers/rfc3339.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace tributary::workers {
 namespace {
@@ -29,6 +30,15 @@ std::optional<std::string> usable(const std::string* header) {
   return *header;
 }
 
+// system_clock counts nanoseconds in 64 bits (years 1677 to 2262): a message timestamp beyond
+// that would overflow on conversion (found by fuzz/event_fuzzer.cpp), so it counts as absent.
+bool representable(std::int64_t milliseconds) {
+  constexpr auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::duration::max())
+                             .count();
+  return milliseconds > -limit && milliseconds < limit;
+}
+
 }  // namespace
 
 decoded_message decode_message(const incoming_message& message,
@@ -47,7 +57,7 @@ decoded_message decode_message(const incoming_message& message,
   std::optional<std::chrono::system_clock::time_point> received;
   if (const auto* header = message.header(envelope::header_received_at))
     received = parse_rfc3339(*header);
-  if (!received && message.timestamp_ms)
+  if (!received && message.timestamp_ms && representable(*message.timestamp_ms))
     received = std::chrono::system_clock::time_point(std::chrono::milliseconds(*message.timestamp_ms));
   // Never later than this clock: a received-at from the future (a skewed or forged header) would
   // otherwise outrank every later delivery of the same rows until that time came (schemas/README.md).

@@ -95,6 +95,13 @@ std::optional<std::string> payload_node::optional_time(std::string_view key) con
     return text;
   }
   if (found->IsInt64()) {
+    // system_clock counts nanoseconds in 64 bits (years 1677 to 2262): epoch seconds beyond that
+    // would overflow converting to it (found by fuzz/folds_fuzzer.cpp).
+    constexpr auto limit = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::duration::max())
+                               .count();
+    if (found->GetInt64() <= -limit || found->GetInt64() >= limit)
+      throw fold_error(child_path(key) + " is a timestamp out of range");
     const std::chrono::system_clock::time_point when{std::chrono::seconds(found->GetInt64())};
     return core::format_rfc3339_ms(when);
   }

@@ -46,6 +46,9 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   const year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
                             std::chrono::day{static_cast<unsigned>(*day)}};
   if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits, 1677-09-21 to 2262-04-11: a year outside
+  // 1678..2261 (whatever its offset) would overflow (found by fuzz/event_fuzzer.cpp).
+  if (*year < 1678 || *year > 2261) return std::nullopt;
 
   nanoseconds fraction{0};
   if (at < text.size() && text[at] == '.') {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 namespace tributary::workers {
 namespace {
 
@@ -125,6 +128,11 @@ TEST(decode_message, falls_back_to_the_message_timestamp_then_to_now) {
   message.timestamp_ms.reset();
   EXPECT_EQ(decode_message(message, now).decoded->received_at, now);
   EXPECT_EQ(decode_message(message, now).decoded->source, "webhook");
+  // Beyond what system_clock holds (year 2262): absent, not an overflow.
+  message.timestamp_ms = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(decode_message(message, now).decoded->received_at, now);
+  message.timestamp_ms = 17'672'688'000'900;  // year 2530, what fuzz_event found
+  EXPECT_EQ(decode_message(message, now).decoded->received_at, now);
 }
 
 TEST(decode_message, a_received_at_from_the_future_is_brought_back_to_now) {

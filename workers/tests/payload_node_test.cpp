@@ -93,5 +93,14 @@ TEST(payload_node, visits_array_elements_with_their_index_in_the_path) {
   EXPECT_EQ(visited, 0);
 }
 
+TEST(payload_node, refuses_epoch_seconds_beyond_what_the_clock_holds) {
+  // 15579335901: year 2463, what fuzz_folds found; the clock's nanoseconds end in 2262.
+  const auto document = parse(R"({"late":15579335901,"early":-15579335901,"max":9223372036854775807})");
+  const payload_node root(document, "installation");
+  for (const char* key : {"late", "early", "max"})
+    EXPECT_EQ(error_of([&] { root.required_time(key); }),
+              "installation." + std::string(key) + " is a timestamp out of range");
+}
+
 }  // namespace
 }  // namespace tributary::workers

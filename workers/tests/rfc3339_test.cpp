@@ -20,7 +20,8 @@ TEST(rfc3339, reads_utc_offsets_and_fractions) {
 TEST(rfc3339, refuses_what_is_not_a_timestamp) {
   for (const char* text : {"", "2024-03-05", "2024-03-05T05:00:00", "2024-02-30T00:00:00Z",
                            "2024-03-05T25:00:00Z", "2024-03-05T05:00:00Zjunk", "2024-03-05T05:00:00.Z",
-                           "yesterday"})
+                           "yesterday", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
+                           "2262-04-12T00:00:00Z", "1677-09-20T00:00:00Z"})
     EXPECT_EQ(parse_rfc3339(text), std::nullopt) << text;
 }
 
