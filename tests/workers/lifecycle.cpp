@@ -2,6 +2,7 @@
 
 #include "core/envelope.hpp"
 #include "tests/harness/payload_edit.hpp"
+#include "tests/harness/webhook_examples.hpp"
 
 #include <rapidjson/document.h>
 
