@@ -10,12 +10,14 @@
 #include "tests/harness/wait_until.hpp"
 #include "tests/reconciler/fake_github.hpp"
 #include "tests/workers/analytics_snapshot.hpp"
+#include "tests/workers/database_outage.hpp"
 #include "tests/workers/worker_stream.hpp"
 
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <csignal>
 #include <set>
 
 namespace tributary::testing {
@@ -330,6 +332,66 @@ TEST_F(reconciler_run, two_reconcilers_started_together_never_work_one_target_at
   }
   ASSERT_TRUE(line_counts_converged());
   EXPECT_EQ(additions_in_analytics(), expected_additions_);
+}
+
+TEST_F(reconciler_run, the_process_serves_health_and_metrics_runs_on_its_interval_and_stops_on_sigterm) {
+  auto process = reconciler_process({}, {{"RECONCILE_INTERVAL", "1h"}});
+  const auto port = metrics_port_of(process);
+  ASSERT_TRUE(process.wait_for_output("\"pass finished\"", 60s)) << process.stderr_text();
+  EXPECT_EQ(http_status(port, "/healthz"), 200u);
+  EXPECT_EQ(http_status(port, "/readyz"), 200u);
+  const auto recorded = fake_->requests();
+  const auto scrape = metrics_scrape::fetch(port);
+  EXPECT_EQ(scrape.value("tributary_reconciler_requests_total"), static_cast<double>(recorded.size()));
+  EXPECT_EQ(scrape.value("tributary_reconciler_not_modified_total"), 0);
+  EXPECT_EQ(scrape.value("tributary_reconciler_gaps_total", {{"resource", "repository"}}), 3);
+  EXPECT_EQ(scrape.value("tributary_reconciler_events_published_total"), 11);
+  EXPECT_EQ(scrape.value("tributary_reconciler_rate_limit_remaining"), static_cast<double>(fake_->remaining()));
+  EXPECT_EQ(scrape.value("tributary_reconciler_runs_total", {{"outcome", "complete"}}), 1);
+  EXPECT_GT(scrape.value("tributary_reconciler_run_duration_seconds"), 0);
+  {
+    pqxx::connection connection(url_);
+    pqxx::nontransaction work(connection);
+    const auto row = work.exec1("SELECT requests, events_published, outcome FROM github.reconcile_runs");
+    EXPECT_EQ(row[0].as<long long>(), static_cast<long long>(recorded.size()));
+    EXPECT_EQ(row[1].as<long long>(), 11);
+    EXPECT_EQ(row[2].as<std::string>(), "complete");
+  }
+  // Waiting for the next run, it stops at once on SIGTERM.
+  process.send_signal(SIGTERM);
+  const auto status = process.wait_for_exit(30s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(status->success()) << process.stderr_text();
+  ASSERT_TRUE(line_counts_converged());
+}
+
+TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories) {
+  fake_->edit([](fake_github_content& content) {
+    content.add_organization("big-org");
+    for (int index = 0; index < 250; ++index)
+      content.add_repository({"big-org", "repo-" + std::to_string(index), 0, 0, index});
+  });
+  auto config = reconciler::make_run_config(settings({{"RECONCILE_TARGETS", "big-org"}}));
+  prometheus::Registry registry;
+  const auto first = run_pass(config, registry);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
+  // Three pages of 100 repositories, then one GET per repository.
+  EXPECT_EQ(fake_->requests().size(), 3u + 250u);
+  EXPECT_EQ(first[0].gaps.at("repository"), 250);
+  ASSERT_TRUE(wait_until([&] {
+    return count("SELECT count(*) FROM analytics.repository_stars WHERE owner = 'big-org'") == 250;
+  }, 60s)) << diagnosis();
+  fake_->clear_requests();
+  const auto remaining = fake_->remaining();
+  const auto second = run_pass(config, registry);
+  EXPECT_EQ(second[0].outcome, "complete") << second[0].detail;
+  EXPECT_EQ(second[0].not_modified, 3 + 250);
+  EXPECT_EQ(second[0].events_published, 0);
+  EXPECT_EQ(fake_->remaining(), remaining);  // 304s cost no rate limit
+  std::cout << "big-org (250 repositories): first run " << first[0].requests << " requests, "
+            << first[0].duration_seconds << " s; second run " << second[0].requests
+            << " requests, all 304, " << second[0].duration_seconds << " s\n";
 }
 
 }  // namespace
