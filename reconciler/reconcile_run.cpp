@@ -28,28 +28,35 @@ std::vector<reconcile_target> all_targets(const run_config& config, pqxx::connec
   return targets;
 }
 
-/// The budget of one target's run: the share of the remaining rate limit, the request cap, and
-/// SIGTERM (a refusal between two requests). `stopped` tells the two last apart.
-request_budget target_budget(const run_config& config, const std::atomic<bool>& stopping,
+/// What the targets of one pass spend together: RECONCILE_RATE_LIMIT_SHARE of the remaining rate
+/// limit first seen in the pass, and RECONCILE_REQUEST_BUDGET, hold for the whole pass.
+struct pass_budget {
+  request_budget share;
+  std::int64_t cap = 0;
+  std::int64_t spent_before = 0;  // by the pass's earlier targets
+};
+
+/// The budget of one target's client: the pass's, and SIGTERM (a refusal between two requests).
+/// `stopped` tells the two apart.
+request_budget target_budget(const pass_budget& pass, const std::atomic<bool>& stopping,
                              std::shared_ptr<bool> stopped) {
-  auto share = share_of_remaining(config.rate_limit_share);
-  const auto cap = config.request_budget;
-  return [share, cap, &stopping, stopped](const rate_limit_state& state, std::int64_t spent) {
+  return [&pass, &stopping, stopped](const rate_limit_state& state, std::int64_t spent) {
     if (stopping.load()) {
       *stopped = true;
       return false;
     }
-    if (cap > 0 && spent >= cap) return false;
-    return share(state, spent);
+    const auto spent_in_pass = pass.spent_before + spent;
+    if (pass.cap > 0 && spent_in_pass >= pass.cap) return false;
+    return pass.share(state, spent_in_pass);
   };
 }
 
-void reconcile_target_now(run_environment& environment, const reconcile_target& target,
-                          run_record& record) {
+void reconcile_target_now(run_environment& environment, pass_budget& budget,
+                          const reconcile_target& target, run_record& record) {
   auto stopped = std::make_shared<bool>(false);
   client_hooks hooks = environment.hooks;
   hooks.validators = std::make_shared<pg_validator_store>(environment.database);
-  hooks.budget = target_budget(environment.config, environment.stopping, stopped);
+  hooks.budget = target_budget(budget, environment.stopping, stopped);
   github_client client(environment.github, hooks);
   const auto acknowledged_before = environment.publisher.acknowledged();
   const auto failed_before = environment.publisher.failed();
@@ -69,8 +76,8 @@ void reconcile_target_now(run_environment& environment, const reconcile_target& 
   } catch (const budget_exhausted&) {
     record.outcome = *stopped ? "stopped" : "budget_exhausted";
     record.detail = *stopped ? "stopped by a signal between two requests"
-                             : "the rate-limit share or RECONCILE_REQUEST_BUDGET is spent: the "
-                               "rest waits for the next run";
+                             : "the pass's share of the rate limit (RECONCILE_RATE_LIMIT_SHARE) or "
+                               "RECONCILE_REQUEST_BUDGET is spent: the rest waits for the next run";
   } catch (const api_error& error) {
     record.outcome = error.status == 404 ? "not_found" : "failed";
     record.detail = error.what();
@@ -88,12 +95,15 @@ void reconcile_target_now(run_environment& environment, const reconcile_target& 
   record.requests = client.counters().requests;
   record.not_modified = client.counters().not_modified;
   record.rate_limit_remaining = client.rate_limit().remaining;
+  budget.spent_before += client.counters().spent;
 }
 
 }  // namespace
 
 std::vector<run_record> run_pass(run_environment& environment) {
   const auto run_id = new_run_id();
+  pass_budget budget{share_of_remaining(environment.config.rate_limit_share),
+                     environment.config.request_budget, 0};
   std::vector<run_record> records;
   for (const auto& target : all_targets(environment.config, environment.database)) {
     if (environment.stopping.load()) break;
@@ -109,7 +119,7 @@ std::vector<run_record> run_pass(run_environment& environment) {
       environment.log.info("target skipped: another reconciler is working on it",
                            {{"target", record.target}});
     } else {
-      reconcile_target_now(environment, target, record);
+      reconcile_target_now(environment, budget, target, record);
     }
     record.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -94,13 +94,13 @@ std::vector<core::setting_spec> reconciler_setting_specs() {
                    "hooks whose failed deliveries are redelivered: org/ORG/HOOK_ID, "
                    "repo/OWNER/REPO/HOOK_ID or app, separated by commas"});
   specs.push_back({"RECONCILE_RATE_LIMIT_SHARE", "0.5",
-                   "share (0 to 1] of the remaining rate limit a run may spend on each target; "
-                   "the rest is left to the organisation's other integrations"});
+                   "share (0 to 1] of the remaining rate limit (as first seen) a run may spend over "
+                   "all its targets; the rest is left to the organisation's other integrations"});
   specs.push_back({"RECONCILE_REQUEST_BUDGET", "0",
-                   "requests that cost rate limit a run may spend on each target (0: only the "
-                   "share limits it)"});
+                   "requests that cost rate limit a run may spend over all its targets (0: only "
+                   "the share limits it)"});
   specs.push_back({"RECONCILE_COMMIT_BUDGET", "500",
-                   "of those, requests a run may spend on commit line counts "
+                   "of those, requests a run may spend on commit line counts of each target "
                    "(GET /repos/{owner}/{repo}/commits/{sha}, newest first)"});
   return specs;
 }

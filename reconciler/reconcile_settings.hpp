@@ -43,8 +43,8 @@ struct run_config {
   std::vector<reconcile_target> targets;  // RECONCILE_TARGETS (the table's are added per run)
   std::vector<hook_reference> hooks;
   std::chrono::milliseconds interval{};
-  double rate_limit_share = 0.5;          // of the remaining rate limit first seen in a run
-  std::int64_t request_budget = 0;        // requests per run and target that cost; 0: no cap
+  double rate_limit_share = 0.5;          // of the remaining rate limit first seen in a pass
+  std::int64_t request_budget = 0;        // requests that cost, per pass over all targets; 0: no cap
   std::int64_t commit_budget = 0;         // of those, at most this many for commit line counts
 };
 

@@ -302,6 +302,21 @@ TEST_F(reconciler_run, the_request_budget_stops_a_run_and_the_next_run_continues
                   "AND detail LIKE '%next run%'"), 2);
 }
 
+TEST_F(reconciler_run, the_budget_holds_for_the_whole_pass_not_for_each_target) {
+  auto config = reconciler::make_run_config(settings(
+      {{"RECONCILE_TARGETS", "octo-org/alpha,octo-org/beta"}, {"RECONCILE_REQUEST_BUDGET", "4"}}));
+  prometheus::Registry registry;
+  const auto records = run_pass(config, registry);
+  ASSERT_EQ(records.size(), 2u);
+  // alpha: its repository and three of its five commits; beta: nothing left.
+  EXPECT_EQ(records[0].target, "octo-org/alpha");
+  EXPECT_EQ(records[0].outcome, "budget_exhausted");
+  EXPECT_EQ(records[0].requests, 4);
+  EXPECT_EQ(records[1].outcome, "budget_exhausted");
+  EXPECT_EQ(records[1].requests, 0);
+  EXPECT_EQ(fake_->requests().size(), 4u);
+}
+
 TEST_F(reconciler_run, two_reconcilers_started_together_never_work_one_target_at_once) {
   const std::map<std::string, std::string> changes{
       {"RECONCILE_TARGETS", "octo-org,octo-org/alpha,octo-org/beta,octo-org/gamma"}};
