@@ -99,7 +99,16 @@ std::vector<std::string> reconcile_repositories(target_context& context) {
                          : std::vector<std::string>{context.target.text()};
   std::int64_t gaps = 0;
   for (const auto& full_name : names) {
-    const auto response = context.client.send(api_get("/repos/" + full_name));
+    api_response response;
+    try {
+      response = context.client.send(api_get("/repos/" + full_name));
+    } catch (const api_error& error) {
+      // Deleted or made invisible between the listing and this read: the other repositories
+      // still count. A repository target of its own that answers 404 fails its run instead.
+      if (error.status != 404 || !context.target.is_organization()) throw;
+      context.log.warning("repository listed but not found", {{"repository", full_name}});
+      continue;
+    }
     if (response.not_modified) continue;
     const auto repository = github_client::parse_json(response);
     if (!is_repository(repository)) throw api_error(0, "GET /repos/" + full_name + " is no repository");
