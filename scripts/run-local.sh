@@ -96,7 +96,11 @@ if [ -x "$bin/workers/tributary-worker" ]; then
   METRICS_LISTEN=127.0.0.1:9465 "$bin/workers/tributary-worker" >"$logs/worker.log" 2>&1 &
   pids+=($!); started+=(worker)
 fi
-if [ -x "$bin/reconciler/tributary-reconciler" ]; then
+# The reconciler needs a GitHub to ask: only when credentials are given (GITHUB_TOKEN or
+# GITHUB_TOKEN_FILE, or the GITHUB_APP_* settings; GITHUB_API_URL for GitHub Enterprise Server or a
+# local fake), with RECONCILE_TARGETS or targets added by `tributary-reconciler targets add`.
+if [ -x "$bin/reconciler/tributary-reconciler" ] &&
+   [ -n "${GITHUB_TOKEN:-}${GITHUB_TOKEN_FILE:-}${GITHUB_APP_ID:-}" ]; then
   METRICS_LISTEN=127.0.0.1:9466 "$bin/reconciler/tributary-reconciler" >"$logs/reconciler.log" 2>&1 &
   pids+=($!); started+=(reconciler)
 fi
@@ -125,6 +129,8 @@ Tributary is running (${started[*]}).
     GITHUB_WEBHOOK_SECRET=\$(cat .run/webhook-secret) $build_dir/tools/replay/tributary-replay \\
       --url https://127.0.0.1:$ingest_port/webhooks/github --insecure --examples
 EOT
+[[ " ${started[*]} " == *" reconciler "* ]] ||
+  echo "  Reconciler      not started: give GITHUB_TOKEN (and RECONCILE_TARGETS, GITHUB_API_URL) to start it"
 
 if [ "$mode" = "--check" ]; then
   source scripts/lib/local_check.sh

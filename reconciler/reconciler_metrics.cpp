@@ -1,0 +1,57 @@
+#include "reconciler/reconciler_metrics.hpp"
+
+#include <chrono>
+
+namespace tributary::reconciler {
+namespace {
+
+prometheus::Counter& counter(prometheus::Registry& registry, const std::string& name,
+                             const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
+}
+
+prometheus::Gauge& gauge(prometheus::Registry& registry, const std::string& name,
+                         const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
+}
+
+}  // namespace
+
+reconciler_metrics::reconciler_metrics(prometheus::Registry& registry)
+    : requests_(counter(registry, "tributary_reconciler_requests_total",
+                        "Answers from GitHub's REST API, 304s included.")),
+      not_modified_(counter(registry, "tributary_reconciler_not_modified_total",
+                            "Answers 304 to conditional requests: free of rate limit.")),
+      rate_limit_remaining_(gauge(registry, "tributary_reconciler_rate_limit_remaining",
+                                  "x-ratelimit-remaining of the latest answer.")),
+      gaps_(prometheus::BuildCounter()
+                .Name("tributary_reconciler_gaps_total")
+                .Help("Entities found missing or stale in the database, by resource.")
+                .Register(registry)),
+      events_published_(counter(registry, "tributary_reconciler_events_published_total",
+                                "Synthetic events the broker acknowledged.")),
+      runs_(prometheus::BuildCounter()
+                .Name("tributary_reconciler_runs_total")
+                .Help("Runs of one target, by outcome (complete, budget_exhausted, "
+                      "skipped_locked, not_found, stopped, failed).")
+                .Register(registry)),
+      run_duration_(gauge(registry, "tributary_reconciler_run_duration_seconds",
+                          "Duration of the latest run of a target.")),
+      last_success_(gauge(registry, "tributary_reconciler_last_success_timestamp_seconds",
+                          "When a run of a target last ended complete (Unix time).")) {}
+
+void reconciler_metrics::record(const run_record& run) {
+  requests_.Increment(static_cast<double>(run.requests));
+  not_modified_.Increment(static_cast<double>(run.not_modified));
+  if (run.rate_limit_remaining) rate_limit_remaining_.Set(static_cast<double>(*run.rate_limit_remaining));
+  for (const auto& [resource, count] : run.gaps)
+    gaps_.Add({{"resource", resource}}).Increment(static_cast<double>(count));
+  events_published_.Increment(static_cast<double>(run.events_published));
+  runs_.Add({{"outcome", run.outcome}}).Increment();
+  run_duration_.Set(run.duration_seconds);
+  if (run.outcome == "complete")
+    last_success_.Set(std::chrono::duration<double>(
+                          std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+}  // namespace tributary::reconciler
