@@ -89,8 +89,9 @@ std::optional<std::string> payload_node::optional_time(std::string_view key) con
   if (found->IsString()) {
     if (found->GetStringLength() == 0) throw fold_error(child_path(key) + " is an empty timestamp");
     std::string text(found->GetString(), found->GetStringLength());
-    // GitHub's times are RFC 3339; anything else is named here (the value is not quoted: it is
-    // the sender's text, and the reason must always be writable).
+    // GitHub's times are RFC 3339 (and within what the worker's clock holds, years 1678 to 2261);
+    // anything else is named here (the value is not quoted: it is the sender's text, and the
+    // reason must always be writable).
     if (!parse_rfc3339(text)) throw fold_error(child_path(key) + " is not an RFC 3339 timestamp");
     return text;
   }
