@@ -7,6 +7,7 @@
 #include "fuzz/fuzz_input.hpp"
 #include "fuzz/finding.hpp"
 #include "ingest/delivery.hpp"
+#include "ingest/signature.hpp"
 #include "ingest/webhook_verdict.hpp"
 
 #include <rapidjson/document.h>
