@@ -64,6 +64,12 @@ target_lock::~target_lock() {
   }
 }
 
+void record_gap(run_record& record, const std::string& repository, const std::string& resource,
+                std::int64_t count) {
+  record.gaps[resource] += count;
+  record.repository_gaps[{repository, resource}] += count;
+}
+
 namespace {
 
 std::string gaps_json(const std::map<std::string, std::int64_t>& gaps) {

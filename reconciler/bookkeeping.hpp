@@ -61,10 +61,17 @@ struct run_record {
   std::int64_t not_modified = 0;
   std::optional<std::int64_t> rate_limit_remaining;
   std::map<std::string, std::int64_t> gaps;  // resource → entities found missing or stale
+  // (repository full name, resource) → the same gaps by repository, for the coverage view
+  std::map<std::pair<std::string, std::string>, std::int64_t> repository_gaps;
   std::int64_t events_published = 0;
   std::int64_t redeliveries = 0;
   double duration_seconds = 0;
 };
+/// Counts `count` entities of `resource` in `repository` (a full name) found missing or stale,
+/// in the run's totals and by repository. Every resource reports its gaps through this.
+void record_gap(run_record& record, const std::string& repository, const std::string& resource,
+                std::int64_t count = 1);
+
 /// Inserts the row of a run that starts now; returns its id.
 std::int64_t start_run(pqxx::connection& connection, const run_record& record);
 void finish_run(pqxx::connection& connection, std::int64_t id, const run_record& record);

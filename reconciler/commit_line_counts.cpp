@@ -86,9 +86,14 @@ std::int64_t reconcile_commit_line_counts(target_context& context,
       names += '"' + name + '"';  // GitHub's names hold no quote or backslash (parse_target)
     }
     names += '}';
-    lacking = work.exec_params1(
-        "SELECT count(*) FROM github.commits c JOIN github.repositories r ON r.id = c.repository_id "
-        "WHERE c.additions IS NULL AND r.full_name = ANY($1::text[])", names)[0].as<std::int64_t>();
+    for (const auto& row : work.exec_params(
+             "SELECT r.full_name, count(*) FROM github.commits c JOIN github.repositories r "
+             "ON r.id = c.repository_id WHERE c.additions IS NULL AND r.full_name = ANY($1::text[]) "
+             "GROUP BY r.full_name", names)) {
+      const auto count = row[1].as<std::int64_t>();
+      record_gap(context.record, row[0].as<std::string>(), "commit_stats", count);
+      lacking += count;
+    }
     for (const auto& row : work.exec_params(
              "SELECT c.repository_id, r.full_name, c.sha, jsonb_strip_nulls(jsonb_build_object("
              "'id', r.id, 'full_name', r.full_name, 'name', r.name, 'owner', CASE WHEN "
@@ -102,7 +107,7 @@ std::int64_t reconcile_commit_line_counts(target_context& context,
       missing.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
                          row[2].as<std::string>(), row[3].as<std::string>()});
   }
-  context.record.gaps["commit_stats"] += lacking;
+  context.record.gaps.try_emplace("commit_stats", 0);
   for (const auto& gap : missing) {
     api_request request = api_get("/repos/" + gap.full_name + "/commits/" + gap.sha);
     request.conditional = false;

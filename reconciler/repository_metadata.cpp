@@ -97,7 +97,7 @@ std::vector<std::string> reconcile_repositories(target_context& context) {
   const auto names = context.target.is_organization()
                          ? list_organization(context)
                          : std::vector<std::string>{context.target.text()};
-  std::int64_t gaps = 0;
+  context.record.gaps.try_emplace("repository", 0);
   for (const auto& full_name : names) {
     api_response response;
     try {
@@ -113,11 +113,10 @@ std::vector<std::string> reconcile_repositories(target_context& context) {
     const auto repository = github_client::parse_json(response);
     if (!is_repository(repository)) throw api_error(0, "GET /repos/" + full_name + " is no repository");
     if (is_current(context.database, repository)) continue;
-    ++gaps;
+    record_gap(context.record, full_name, "repository");
     context.publisher.publish(repository_event(repository));
     context.log.debug("repository gap", {{"repository", full_name}});
   }
-  context.record.gaps["repository"] += gaps;
   return names;
 }
 

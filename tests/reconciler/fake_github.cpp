@@ -288,7 +288,7 @@ response_type answer(fake_github::state& state, const request_type& request) {
     return finish(make_answer(http::status::not_found, request, message_body("Not Found")), true);
 
   const std::string accept(request[http::field::accept]);
-  const auto resource = state.content.find(path, accept);
+  const auto resource = state.content.find(path, query, accept);
   if (!resource) return finish(make_answer(http::status::not_found, request, message_body("Not Found")), true);
   std::string body, link;
   if (resource->list) {

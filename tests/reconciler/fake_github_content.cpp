@@ -2,6 +2,7 @@
 
 #include "reconciler/github_time.hpp"
 #include "tests/reconciler/openapi_examples.hpp"
+#include "tests/reconciler/world_rest.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -128,7 +129,11 @@ bool fake_github_content::has_delivery(std::string_view org, std::int64_t hook_i
   return false;
 }
 
-std::optional<fake_resource> fake_github_content::find(std::string_view path, std::string_view accept) const {
+std::optional<fake_resource> fake_github_content::find(std::string_view path,
+                                                       const std::map<std::string, std::string>& query,
+                                                       std::string_view accept) const {
+  if (world_)
+    if (auto found = find_in_world(*world_, path, query, accept)) return found;
   const auto segments = segments_of(path);
   const auto size = segments.size();
   fake_resource resource;

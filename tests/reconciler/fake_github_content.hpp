@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include "tests/reconciler/github_world.hpp"
+
 #include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
@@ -49,8 +52,13 @@ class fake_github_content {
   void add_repository(fake_repository repository);  // replaces one of the same name
   void add_hook(const std::string& org, std::int64_t hook_id, std::vector<fake_delivery> newest_first);
 
-  /// The resource at `path` (no query, no base path) in the media type `accept`; nothing for 404.
-  std::optional<fake_resource> find(std::string_view path, std::string_view accept) const;
+  /// Serves `world` (world_rest.hpp) before anything added otherwise; null serves none.
+  void set_world(std::shared_ptr<const github_world> world) { world_ = std::move(world); }
+
+  /// The resource at `path` (no query, no base path) with the query's parameters, in the media
+  /// type `accept`; nothing for 404.
+  std::optional<fake_resource> find(std::string_view path, const std::map<std::string, std::string>& query,
+                                    std::string_view accept) const;
 
   /// Whether `path` names a delivery of a known hook (for POST …/attempts).
   bool has_delivery(std::string_view org, std::int64_t hook_id, std::int64_t delivery_id) const;
@@ -65,6 +73,7 @@ class fake_github_content {
   std::set<std::string, std::less<>> organizations_;
   std::vector<fake_repository> repositories_;
   std::map<std::pair<std::string, std::int64_t>, std::vector<fake_delivery>> hooks_;
+  std::shared_ptr<const github_world> world_;
 };
 
 }  // namespace tributary::testing
