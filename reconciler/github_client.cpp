@@ -238,6 +238,17 @@ api_response github_client::send(const api_request& call) {
 
 void github_client::walk_pages(const std::string& target, const page_handler& on_page,
                                const std::string& accept) {
+  walk_pages_while(
+      target,
+      [&on_page](const api_response& response, const rapidjson::Document* body) {
+        on_page(response, body);
+        return true;
+      },
+      accept);
+}
+
+void github_client::walk_pages_while(const std::string& target, const page_step& on_page,
+                                     const std::string& accept) {
   std::optional<std::string> next = with_page_size(target);
   std::set<std::string> seen;  // a Link that loops back would otherwise walk for ever
   while (next) {
@@ -246,13 +257,14 @@ void github_client::walk_pages(const std::string& target, const page_handler& on
     request.target = *next;
     request.accept = accept;
     const auto response = send(request);
+    bool more = true;
     if (response.not_modified) {
-      on_page(response, nullptr);
+      more = on_page(response, nullptr);
     } else {
       const auto document = parse_json(response);
-      on_page(response, &document);
+      more = on_page(response, &document);
     }
-    next = response.next_link;
+    next = more ? response.next_link : std::nullopt;
   }
 }
 

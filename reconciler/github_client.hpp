@@ -96,6 +96,12 @@ class github_client {
   void walk_pages(const std::string& target, const page_handler& on_page,
                   const std::string& accept = github_json);
 
+  /// The same walk, stopped early when `on_page` answers false: a walk newest first that reached
+  /// its watermark asks for no further page.
+  using page_step = std::function<bool(const api_response&, const rapidjson::Document*)>;
+  void walk_pages_while(const std::string& target, const page_step& on_page,
+                        const std::string& accept = github_json);
+
   /// The body of `response` parsed with core::parse_bounded_json; throws api_error if it is not JSON.
   static rapidjson::Document parse_json(const api_response& response);
 
