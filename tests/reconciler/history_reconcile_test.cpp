@@ -122,15 +122,16 @@ struct run_row {
 
 class history_reconcile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    world_ = std::make_shared<const github_world>(build_world(organization, small_world()));
+  /// The fake serves a world of `sizes`.
+  void serve(const world_sizes& sizes) {
+    world_ = std::make_shared<const github_world>(build_world(organization, sizes));
     fake_ = std::make_unique<fake_github>();
     fake_->edit([&](fake_github_content& content) { content.set_world(world_); });
   }
 
   /// One `tributary-reconciler --once` of the organisation into `database`; waits until the
   /// worker has folded what it published.
-  run_row reconcile(fed_database& database) {
+  run_row reconcile(fed_database& database, const std::map<std::string, std::string>& changes = {}) {
     const auto before = database.count("SELECT count(*) FROM github.deliveries WHERE source = 'reconciler'");
     child_options options{{required_environment("TRIBUTARY_BUILD_DIR") + "/reconciler/tributary-reconciler",
                            "--once"},
@@ -144,6 +145,7 @@ class history_reconcile : public ::testing::Test {
                            {"RECONCILE_TARGETS", organization},
                            {"RECONCILE_COMMIT_BUDGET", "1000"},
                            {"LOG_LEVEL", "warning"}};
+    for (const auto& [name, value] : changes) options.environment[name] = value;
     child_process process(options);
     const auto status = process.wait_for_exit(60s);
     EXPECT_TRUE(status && status->success()) << process.stderr_text() << process.stdout_text();
@@ -186,6 +188,7 @@ class history_reconcile : public ::testing::Test {
 };
 
 TEST_F(history_reconcile, a_partly_delivered_history_is_backfilled_to_what_all_webhooks_give) {
+  serve(small_world());
   const auto all = history_deliveries(*world_);
   // The part that arrived: nothing before 2025-11-20 (the hook did not exist yet), and of the
   // rest every other delivery (the endpoint was down half the time).
@@ -248,6 +251,56 @@ TEST_F(history_reconcile, a_partly_delivered_history_is_backfilled_to_what_all_w
     EXPECT_FALSE(request.if_none_match.empty()) << request.target;
   }
   std::cout << "second run with nothing changed: " << quiet.requests << " requests, all 304\n";
+}
+
+TEST_F(history_reconcile, runs_cut_short_by_the_budget_lose_nothing) {
+  // One repository with two pages of commits; nothing was ever delivered.
+  world_sizes sizes;
+  sizes.repositories = 1;
+  sizes.pushes_per_repository = 60;
+  sizes.pulls_per_repository = 0;
+  sizes.issues_per_repository = 0;
+  sizes.stars_per_repository = 3;
+  sizes.releases_per_repository = 1;
+  sizes.teams = 1;
+  serve(sizes);
+  const auto& repository = world_->repositories.front();
+  ASSERT_GT(repository.commits.size(), 100u);
+  fed_database database("history_budget");
+
+  // Four requests that cost per run: the first run reads the listing, the repository (twice:
+  // the worker does not know it yet) and the first page of commits, and stops before the second.
+  const std::map<std::string, std::string> budget{{"RECONCILE_REQUEST_BUDGET", "4"}};
+  const auto first = reconcile(database, budget);
+  EXPECT_EQ(first.outcome, "budget_exhausted");
+  EXPECT_EQ(first.gaps.at("commits"), 100);
+  // The page whose walk was cut short is asked again unconditionally, not trusted to a 304.
+  fake_->clear_requests();
+  const auto second = reconcile(database, budget);
+  EXPECT_EQ(second.outcome, "budget_exhausted");
+  const auto commits_page = "/repos/" + world_->full_name(repository) + "/commits?per_page=100";
+  bool asked_again = false;
+  for (const auto& request : fake_->requests())
+    if (request.target == commits_page) {
+      asked_again = true;
+      EXPECT_EQ(request.status, 200u);
+      EXPECT_TRUE(request.if_none_match.empty());
+    }
+  EXPECT_TRUE(asked_again);
+  EXPECT_EQ(second.gaps.at("commits"), static_cast<long long>(repository.commits.size()) - 100);
+
+  const auto rest = reconcile_until_quiet(database, 4);
+  ASSERT_FALSE(rest.empty());
+  EXPECT_EQ(rest.back().published, 0);
+  long long additions = 0;
+  for (const auto& commit : repository.commits) additions += commit.additions;
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.commits WHERE additions IS NOT NULL"),
+            static_cast<long long>(repository.commits.size()));
+  EXPECT_EQ(database.count("SELECT sum(additions) FROM github.commits"), additions);
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.stars WHERE starred"), 3);
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.releases"), 1);
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.team_members WHERE active"),
+            static_cast<long long>(world_->teams.front().member_logins.size()));
 }
 
 }  // namespace
