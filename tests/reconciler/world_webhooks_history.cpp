@@ -10,7 +10,8 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 /// Builds the deliveries of one world: each from an example of @octokit/webhooks-examples with
-/// the world's fields set, received a few seconds after its change, with ids of its own.
+/// the world's fields set, received a few seconds after its change, with ids of its own (the
+/// second group "4157" keeps them apart from tracker_deliveries'). One thread.
 class history_builder {
  public:
   explicit history_builder(const github_world& world) : world_(world) {}
@@ -42,7 +43,7 @@ class history_builder {
   void emit(const std::string& event, world_time changed_at, rapidjson::Document& payload) {
     delivery item;
     item.event = event;
-    item.delivery_id = "00000000-0000-4000-9000-" + std::to_string(100000000000 + deliveries_.size());
+    item.delivery_id = "00000000-4157-4000-8000-" + std::to_string(100000000000 + deliveries_.size());
     item.received_at = github_time(changed_at + seconds(3)).substr(0, 19) + ".000Z";
     item.payload = json_of(payload);
     deliveries_.push_back(std::move(item));
