@@ -303,5 +303,40 @@ TEST_F(history_reconcile, runs_cut_short_by_the_budget_lose_nothing) {
             static_cast<long long>(world_->teams.front().member_logins.size()));
 }
 
+TEST_F(history_reconcile, new_stars_are_read_from_the_last_page_only) {
+  // GitHub lists stargazers oldest first: 150 stars fill page 1 and half of page 2.
+  fake_ = std::make_unique<fake_github>();
+  fake_->edit([](fake_github_content& content) {
+    content.add_organization("star-org");
+    content.add_repository({"star-org", "popular", 0, 0, 150});
+  });
+  fed_database database("history_stars");
+  const std::map<std::string, std::string> target{{"RECONCILE_TARGETS", "star-org/popular"}};
+  const auto first = reconcile(database, target);
+  EXPECT_EQ(first.outcome, "complete") << first.detail;
+  EXPECT_EQ(first.gaps.at("stars"), 150);
+
+  // Ten new stars: the next run asks page 2 only, conditionally, and finds them.
+  fake_->edit([](fake_github_content& content) { content.add_repository({"star-org", "popular", 0, 0, 160}); });
+  fake_->clear_requests();
+  const auto second = reconcile(database, target);
+  EXPECT_EQ(second.gaps.at("stars"), 10);
+  std::vector<std::string> star_pages;
+  for (const auto& request : fake_->requests())
+    if (request.target.find("/stargazers") != std::string::npos) {
+      star_pages.push_back(request.target);
+      EXPECT_FALSE(request.if_none_match.empty()) << request.target;
+      EXPECT_EQ(request.accept, "application/vnd.github.star+json");
+    }
+  EXPECT_EQ(star_pages, (std::vector<std::string>{"/repos/star-org/popular/stargazers?per_page=100&page=2"}));
+
+  // Nothing new: page 2 answers 304.
+  fake_->clear_requests();
+  const auto third = reconcile(database, target);
+  EXPECT_EQ(third.published, 0);
+  EXPECT_EQ(third.not_modified, third.requests);
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.stars WHERE starred"), 160);
+}
+
 }  // namespace
 }  // namespace tributary::testing
