@@ -84,42 +84,40 @@ synthetic_event star_event(const Value& repository, const Value& stargazer) {
 
 void reconcile_stargazers(target_context& context, const known_repository& repository) {
   const auto& full_name = repository.full_name;
-  {
-    const auto resource = "stargazers:" + full_name;
-    auto last = parse_last_page(find_watermark(context.database, context.target.text(), resource));
-    // A full last page: a new star starts the next one.
-    int page = last.count >= page_size ? last.page + 1 : last.page;
-    bool first = true;
-    std::set<int> read;
-    while (true) {
-      if (!read.insert(page).second) throw api_error(0, "the stargazers' pages lead back to a page already read");
-      auto request = api_get(stargazers_page(full_name, page), github_star_json);
-      request.conditional = first && !last.pending;
-      const auto response = context.client.send(request);
-      if (response.not_modified) break;  // no star added since that page was read
-      const auto body = github_client::parse_json(response);
-      if (!body.IsArray()) throw api_error(0, "GET …/stargazers did not answer a list");
-      if (first && !last.pending)
-        save_watermark(context.database, context.target.text(), resource,
-                       "pending " + std::to_string(last.page) + " " + std::to_string(last.count));
-      // Stars removed since: the list now ends before the page the last walk ended on, so walk
-      // it all again from page 1. (Empty after a full page: simply no new star.)
-      if (first && body.Empty() && page > 1 && page == last.page) {
-        page = 1;
-        first = false;
-        read.clear();
-        continue;
-      }
-      first = false;
-      compare_page(context, repository, body);
-      if (!body.Empty() || page == 1) last = {page, static_cast<int>(body.Size()), false};
-      if (!response.next_link) break;
-      ++page;
-    }
-    if (!first)
+  const auto resource = "stargazers:" + full_name;
+  auto last = parse_last_page(find_watermark(context.database, context.target.text(), resource));
+  // A full last page: a new star starts the next one.
+  int page = last.count >= page_size ? last.page + 1 : last.page;
+  bool first = true;
+  std::set<int> read;
+  while (true) {
+    if (!read.insert(page).second) throw api_error(0, "the stargazers' pages lead back to a page already read");
+    auto request = api_get(stargazers_page(full_name, page), github_star_json);
+    request.conditional = first && !last.pending;
+    const auto response = context.client.send(request);
+    if (response.not_modified) break;  // no star added since that page was read
+    const auto body = github_client::parse_json(response);
+    if (!body.IsArray()) throw api_error(0, "GET …/stargazers did not answer a list");
+    if (first && !last.pending)
       save_watermark(context.database, context.target.text(), resource,
-                     std::to_string(last.page) + " " + std::to_string(last.count));
+                     "pending " + std::to_string(last.page) + " " + std::to_string(last.count));
+    // Stars removed since: the list now ends before the page the last walk ended on, so walk
+    // it all again from page 1. (Empty after a full page: simply no new star.)
+    if (first && body.Empty() && page > 1 && page == last.page) {
+      page = 1;
+      first = false;
+      read.clear();
+      continue;
+    }
+    first = false;
+    compare_page(context, repository, body);
+    if (!body.Empty() || page == 1) last = {page, static_cast<int>(body.Size()), false};
+    if (!response.next_link) break;
+    ++page;
   }
+  if (!first)
+    save_watermark(context.database, context.target.text(), resource,
+                   std::to_string(last.page) + " " + std::to_string(last.count));
 }
 
 }  // namespace tributary::reconciler
