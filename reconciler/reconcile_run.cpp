@@ -1,6 +1,7 @@
 #include "reconciler/reconcile_run.hpp"
 
 #include "reconciler/commit_line_counts.hpp"
+#include "reconciler/history.hpp"
 #include "reconciler/repository_metadata.hpp"
 #include "reconciler/target_context.hpp"
 
@@ -64,6 +65,7 @@ void reconcile_target_now(run_environment& environment, pass_budget& budget,
                          environment.publisher, record,        environment.log};
   try {
     const auto repositories = reconcile_repositories(context);
+    reconcile_history(context, repositories);
     const auto left = reconcile_commit_line_counts(context, repositories);
     if (left > 0) {
       record.outcome = "budget_exhausted";

@@ -159,6 +159,10 @@ std::optional<fake_resource> fake_github_content::find(std::string_view path,
       };
       return resource;
     }
+    if (size == 3 && segments[2] == "teams") {  // none: the organisations added here have no teams
+      resource.list = true;
+      return resource;
+    }
     if (size == 5 && segments[2] == "hooks" && segments[4] == "deliveries") {
       const auto hook_id = number(segments[3]);
       if (!hook_id) return std::nullopt;
@@ -254,6 +258,7 @@ std::optional<fake_resource> fake_github_content::find(std::string_view path,
       }
       return std::nullopt;
     }
+    if (size == 4 && segments[3] == "releases") return resource;  // none: an empty list
     if (size == 4 && segments[3] == "stargazers") {
       resource.count = static_cast<std::size_t>(repo.stargazers);
       const bool with_dates = accept.find("star+json") != std::string_view::npos;

@@ -213,14 +213,18 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
   const auto first = run_pass(config, registry);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
-  // The listing, three repositories, eight commits.
+  // The listing, three repositories, gamma once more (unknown to the worker: the history
+  // resources need its id), three history lists of each repository (commits, stargazers,
+  // releases), the teams' list (none), eight commits.
   const auto recorded = fake_->requests();
-  EXPECT_EQ(recorded.size(), 1u + 3u + 8u);
+  EXPECT_EQ(recorded.size(), 1u + 3u + 1u + 9u + 1u + 8u);
   EXPECT_EQ(first[0].requests, static_cast<std::int64_t>(recorded.size()));
   EXPECT_EQ(first[0].not_modified, 0);
   EXPECT_EQ(first[0].gaps.at("repository"), 3);
   EXPECT_EQ(first[0].gaps.at("commit_stats"), 8);
-  EXPECT_EQ(first[0].events_published, 3 + 8);
+  EXPECT_EQ(first[0].gaps.at("stars"), 42 + 7 + 3);
+  EXPECT_EQ(first[0].gaps.at("commits"), 0);
+  EXPECT_EQ(first[0].events_published, 3 + 8 + 52);
   EXPECT_EQ(first[0].rate_limit_remaining, fake_->remaining());
 
   ASSERT_TRUE(line_counts_converged());
@@ -244,12 +248,12 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
   EXPECT_EQ(row[3].as<long long>(), fake_->remaining());
   EXPECT_EQ(row[4].as<long long>(), 3);
   EXPECT_EQ(row[5].as<long long>(), 8);
-  EXPECT_EQ(row[6].as<long long>(), 11);
+  EXPECT_EQ(row[6].as<long long>(), 63);
   EXPECT_TRUE(row[7].as<bool>());
   const auto scrape = metrics_scrape::parse(prometheus::TextSerializer().Serialize(registry.Collect()));
   EXPECT_EQ(scrape.value("tributary_reconciler_requests_total"), static_cast<double>(recorded.size()));
   EXPECT_EQ(scrape.value("tributary_reconciler_gaps_total", {{"resource", "commit_stats"}}), 8);
-  EXPECT_EQ(scrape.value("tributary_reconciler_events_published_total"), 11);
+  EXPECT_EQ(scrape.value("tributary_reconciler_events_published_total"), 63);
   EXPECT_EQ(scrape.value("tributary_reconciler_rate_limit_remaining"), static_cast<double>(fake_->remaining()));
   EXPECT_EQ(scrape.value("tributary_reconciler_runs_total", {{"outcome", "complete"}}), 1);
   EXPECT_GT(scrape.value("tributary_reconciler_last_success_timestamp_seconds"), 0);
@@ -263,20 +267,22 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
   EXPECT_EQ(second[0].outcome, "complete") << second[0].detail;
   EXPECT_EQ(second[0].events_published, 0);
   const auto again = fake_->requests();
-  EXPECT_EQ(again.size(), 1u + 3u);
+  EXPECT_EQ(again.size(), 1u + 3u + 9u + 1u);
   for (const auto& request : again) {
     EXPECT_EQ(request.status, 304u) << request.target;
     EXPECT_FALSE(request.if_none_match.empty()) << request.target;
   }
   EXPECT_EQ(second[0].not_modified, static_cast<std::int64_t>(again.size()));
   EXPECT_EQ(fake_->remaining(), remaining);
-  EXPECT_EQ(count("SELECT count(*) FROM github.deliveries WHERE source = 'reconciler'"), 11);
+  EXPECT_EQ(count("SELECT count(*) FROM github.deliveries WHERE source = 'reconciler'"), 63);
 }
 
 TEST_F(reconciler_run, the_request_budget_stops_a_run_and_the_next_run_continues) {
-  // Five requests that cost: the listing, three repositories and one commit in the first run;
-  // 304s cost nothing, so the second run spends its five on commits, and the third finishes.
-  auto config = reconciler::make_run_config(settings({{"RECONCILE_REQUEST_BUDGET", "5"}}));
+  // Sixteen requests that cost: the listing, three repositories, gamma once more, nine history
+  // lists, the teams' list and one commit in the first run; 304s cost nothing, so the second
+  // run spends its sixteen on the seven commits left (and gamma once more if the worker has not
+  // folded it yet), and finishes.
+  auto config = reconciler::make_run_config(settings({{"RECONCILE_REQUEST_BUDGET", "16"}}));
   std::set<std::string> commits_asked;
   std::vector<std::string> outcomes;
   for (int run = 0; run < 4 && (outcomes.empty() || outcomes.back() != "complete"); ++run) {
@@ -295,11 +301,11 @@ TEST_F(reconciler_run, the_request_budget_stops_a_run_and_the_next_run_continues
       return count("SELECT count(*) FROM github.commits WHERE additions IS NULL") == expected_left;
     }, 60s));
   }
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"budget_exhausted", "budget_exhausted", "complete"}));
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"budget_exhausted", "complete"}));
   EXPECT_EQ(commits_asked.size(), 8u);
   EXPECT_EQ(additions_in_analytics(), expected_additions_);
   EXPECT_EQ(count("SELECT count(*) FROM github.reconcile_runs WHERE outcome = 'budget_exhausted' "
-                  "AND detail LIKE '%next run%'"), 2);
+                  "AND detail LIKE '%next run%'"), 1);
 }
 
 TEST_F(reconciler_run, the_budget_holds_for_the_whole_pass_not_for_each_target) {
@@ -308,7 +314,7 @@ TEST_F(reconciler_run, the_budget_holds_for_the_whole_pass_not_for_each_target) 
   prometheus::Registry registry;
   const auto records = run_pass(config, registry);
   ASSERT_EQ(records.size(), 2u);
-  // alpha: its repository and three of its five commits; beta: nothing left.
+  // alpha: its repository and its three history lists; beta: nothing left.
   EXPECT_EQ(records[0].target, "octo-org/alpha");
   EXPECT_EQ(records[0].outcome, "budget_exhausted");
   EXPECT_EQ(records[0].requests, 4);
@@ -360,7 +366,7 @@ TEST_F(reconciler_run, the_process_serves_health_and_metrics_runs_on_its_interva
   EXPECT_EQ(scrape.value("tributary_reconciler_requests_total"), static_cast<double>(recorded.size()));
   EXPECT_EQ(scrape.value("tributary_reconciler_not_modified_total"), 0);
   EXPECT_EQ(scrape.value("tributary_reconciler_gaps_total", {{"resource", "repository"}}), 3);
-  EXPECT_EQ(scrape.value("tributary_reconciler_events_published_total"), 11);
+  EXPECT_EQ(scrape.value("tributary_reconciler_events_published_total"), 63);
   EXPECT_EQ(scrape.value("tributary_reconciler_rate_limit_remaining"), static_cast<double>(fake_->remaining()));
   EXPECT_EQ(scrape.value("tributary_reconciler_runs_total", {{"outcome", "complete"}}), 1);
   EXPECT_GT(scrape.value("tributary_reconciler_run_duration_seconds"), 0);
@@ -369,7 +375,7 @@ TEST_F(reconciler_run, the_process_serves_health_and_metrics_runs_on_its_interva
     pqxx::nontransaction work(connection);
     const auto row = work.exec1("SELECT requests, events_published, outcome FROM github.reconcile_runs");
     EXPECT_EQ(row[0].as<long long>(), static_cast<long long>(recorded.size()));
-    EXPECT_EQ(row[1].as<long long>(), 11);
+    EXPECT_EQ(row[1].as<long long>(), 63);
     EXPECT_EQ(row[2].as<std::string>(), "complete");
   }
   // Waiting for the next run, it stops at once on SIGTERM.
@@ -384,15 +390,17 @@ TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories)
   fake_->edit([](fake_github_content& content) {
     content.add_organization("big-org");
     for (int index = 0; index < 250; ++index)
-      content.add_repository({"big-org", "repo-" + std::to_string(index), 0, 0, index});
+      content.add_repository({"big-org", "repo-" + std::to_string(index), 0, 0, index % 5});
   });
   auto config = reconciler::make_run_config(settings({{"RECONCILE_TARGETS", "big-org"}}));
   prometheus::Registry registry;
   const auto first = run_pass(config, registry);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
-  // Three pages of 100 repositories, then one GET per repository.
-  EXPECT_EQ(fake_->requests().size(), 3u + 250u);
+  // Three pages of 100 repositories, then one GET per repository, once more for the history
+  // resources (the worker does not know them yet), three history lists per repository and the
+  // teams' list.
+  EXPECT_EQ(fake_->requests().size(), 3u + 250u + 250u + 750u + 1u);
   EXPECT_EQ(first[0].gaps.at("repository"), 250);
   ASSERT_TRUE(wait_until([&] {
     return count("SELECT count(*) FROM analytics.repository_stars WHERE owner = 'big-org'") == 250;
@@ -401,7 +409,7 @@ TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories)
   const auto remaining = fake_->remaining();
   const auto second = run_pass(config, registry);
   EXPECT_EQ(second[0].outcome, "complete") << second[0].detail;
-  EXPECT_EQ(second[0].not_modified, 3 + 250);
+  EXPECT_EQ(second[0].not_modified, 3 + 250 + 750 + 1);
   EXPECT_EQ(second[0].events_published, 0);
   EXPECT_EQ(fake_->remaining(), remaining);  // 304s cost no rate limit
   std::cout << "big-org (250 repositories): first run " << first[0].requests << " requests, "

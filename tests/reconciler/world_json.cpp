@@ -87,4 +87,19 @@ void make_repository(rapidjson::Value& object, const github_world& world,
   set_bool(object, "fork", false, allocator);
 }
 
+void make_team(rapidjson::Value& object, const github_world& world, const world_team& team,
+               json_allocator& allocator) {
+  if (!object.IsObject()) object.SetObject();
+  set_field(object, "id", team.id, allocator);
+  set_field(object, "node_id", "T_" + std::to_string(team.id), allocator);
+  set_field(object, "name", team.name, allocator);
+  set_field(object, "slug", team.slug, allocator);
+  set_field(object, "privacy", "closed", allocator);
+  set_field(object, "permission", "pull", allocator);
+  set_field(object, "url", "https://api.github.com/teams/" + std::to_string(team.id), allocator);
+  set_field(object, "html_url", "https://github.com/orgs/" + world.organization + "/teams/" + team.slug,
+            allocator);
+  set_null(object, "parent", allocator);
+}
+
 }  // namespace tributary::testing

@@ -38,4 +38,10 @@ void make_organization_owner(rapidjson::Value& object, const github_world& world
 void make_repository(rapidjson::Value& object, const github_world& world,
                      const world_repository& repository, world_time at, json_allocator& allocator);
 
+/// Makes a team object of GitHub's (REST's team or a webhook's: the shapes agree on these fields)
+/// into `team`: id, node_id, name, slug, urls, privacy "closed", permission "pull", parent null
+/// (world_team holds neither privacy nor permission: both renderings use these).
+void make_team(rapidjson::Value& object, const github_world& world, const world_team& team,
+               json_allocator& allocator);
+
 }  // namespace tributary::testing
