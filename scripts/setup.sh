@@ -16,7 +16,7 @@ packages=("${build_packages[@]}"
   curl procps iproute2
   postgresql-15 postgresql-client-15 kcat
   clang libclang-rt-14-dev
-  docker-compose prometheus
+  docker-compose prometheus python3-yaml
 )
 build_only=no
 [ "${1:-}" = --build-only ] && { build_only=yes; packages=("${build_packages[@]}"); }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy/k8s/: `kubectl kustomize` renders the base and the example overlay, and every rendered
 # object validates against the Kubernetes API schemas and runs as designed (k8s_check.mjs).
-# kubectl is not a Debian 12 package of a usable version: without it the test is skipped (exit 77,
+# kubectl is not a Debian 12 package of a usable version (kubernetes-client 1.20 embeds kustomize
+# 2.0.3, older than the `labels` and `patches` fields used here): without it the test is skipped (exit 77,
 # CTest's SKIP_RETURN_CODE) with a message, never failed.
 #   k8s_test.sh SOURCE_DIR
 set -euo pipefail
