@@ -37,7 +37,8 @@ executables=$(sed -n '/install -D/,/^$/p' Dockerfile | grep -o '/build/[a-z/_-]*
 libraries=()
 for executable in $executables; do
   [ -x "$build_dir/$executable" ] || fail "$build_dir/$executable is not built"
-  libraries+=($(ldd "$build_dir/$executable" | awk '/=>/ {print $3}'))
+  # A sanitizer build (TRIBUTARY_SANITIZE) links its runtime, which the image's Release build does not.
+  libraries+=($(ldd "$build_dir/$executable" | awk '/=>/ && $1 !~ /^lib(a|ub|t)san/ {print $3}'))
 done
 # One dpkg query for every library, under each name it may be registered by (Debian 12 merges /lib
 # into /usr/lib, and dpkg knows a library by the path its package ships).
