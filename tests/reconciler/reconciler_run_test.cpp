@@ -33,6 +33,9 @@ struct repository_spec {
 };
 const std::vector<repository_spec> octo_repositories{{"alpha", 5, 42}, {"beta", 3, 7}, {"gamma", 0, 3}};
 
+/// The lists each repository costs besides its own GET: pull requests and issues (empty here).
+constexpr std::size_t lists_per_repository = 2;
+
 std::string reconciler_path() {
   return required_environment("TRIBUTARY_BUILD_DIR") + "/reconciler/tributary-reconciler";
 }
@@ -213,9 +216,9 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
   const auto first = run_pass(config, registry);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
-  // The listing, three repositories, eight commits.
+  // The listing, three repositories with their lists, eight commits.
   const auto recorded = fake_->requests();
-  EXPECT_EQ(recorded.size(), 1u + 3u + 8u);
+  EXPECT_EQ(recorded.size(), 1u + 3u + 3u * lists_per_repository + 8u);
   EXPECT_EQ(first[0].requests, static_cast<std::int64_t>(recorded.size()));
   EXPECT_EQ(first[0].not_modified, 0);
   EXPECT_EQ(first[0].gaps.at("repository"), 3);
@@ -263,7 +266,7 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
   EXPECT_EQ(second[0].outcome, "complete") << second[0].detail;
   EXPECT_EQ(second[0].events_published, 0);
   const auto again = fake_->requests();
-  EXPECT_EQ(again.size(), 1u + 3u);
+  EXPECT_EQ(again.size(), 1u + 3u + 3u * lists_per_repository);
   for (const auto& request : again) {
     EXPECT_EQ(request.status, 304u) << request.target;
     EXPECT_FALSE(request.if_none_match.empty()) << request.target;
@@ -274,12 +277,13 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
 }
 
 TEST_F(reconciler_run, the_request_budget_stops_a_run_and_the_next_run_continues) {
-  // Five requests that cost: the listing, three repositories and one commit in the first run;
-  // 304s cost nothing, so the second run spends its five on commits, and the third finishes.
+  // Five requests that cost: the listing, three repositories and alpha's pull requests in the
+  // first run; 304s cost nothing, so the second run spends its five on the other lists, the
+  // third on five commits, and the fourth finishes.
   auto config = reconciler::make_run_config(settings({{"RECONCILE_REQUEST_BUDGET", "5"}}));
   std::set<std::string> commits_asked;
   std::vector<std::string> outcomes;
-  for (int run = 0; run < 4 && (outcomes.empty() || outcomes.back() != "complete"); ++run) {
+  for (int run = 0; run < 5 && (outcomes.empty() || outcomes.back() != "complete"); ++run) {
     fake_->clear_requests();
     prometheus::Registry registry;
     const auto records = run_pass(config, registry);
@@ -295,11 +299,12 @@ TEST_F(reconciler_run, the_request_budget_stops_a_run_and_the_next_run_continues
       return count("SELECT count(*) FROM github.commits WHERE additions IS NULL") == expected_left;
     }, 60s));
   }
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"budget_exhausted", "budget_exhausted", "complete"}));
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"budget_exhausted", "budget_exhausted",
+                                                "budget_exhausted", "complete"}));
   EXPECT_EQ(commits_asked.size(), 8u);
   EXPECT_EQ(additions_in_analytics(), expected_additions_);
   EXPECT_EQ(count("SELECT count(*) FROM github.reconcile_runs WHERE outcome = 'budget_exhausted' "
-                  "AND detail LIKE '%next run%'"), 2);
+                  "AND detail LIKE '%next run%'"), 3);
 }
 
 TEST_F(reconciler_run, the_budget_holds_for_the_whole_pass_not_for_each_target) {
@@ -308,7 +313,7 @@ TEST_F(reconciler_run, the_budget_holds_for_the_whole_pass_not_for_each_target) 
   prometheus::Registry registry;
   const auto records = run_pass(config, registry);
   ASSERT_EQ(records.size(), 2u);
-  // alpha: its repository and three of its five commits; beta: nothing left.
+  // alpha: its repository, its two lists and one of its five commits; beta: nothing left.
   EXPECT_EQ(records[0].target, "octo-org/alpha");
   EXPECT_EQ(records[0].outcome, "budget_exhausted");
   EXPECT_EQ(records[0].requests, 4);
@@ -391,8 +396,8 @@ TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories)
   const auto first = run_pass(config, registry);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
-  // Three pages of 100 repositories, then one GET per repository.
-  EXPECT_EQ(fake_->requests().size(), 3u + 250u);
+  // Three pages of 100 repositories, then one GET per repository and its lists.
+  EXPECT_EQ(fake_->requests().size(), 3u + 250u * (1u + lists_per_repository));
   EXPECT_EQ(first[0].gaps.at("repository"), 250);
   ASSERT_TRUE(wait_until([&] {
     return count("SELECT count(*) FROM analytics.repository_stars WHERE owner = 'big-org'") == 250;
@@ -401,7 +406,7 @@ TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories)
   const auto remaining = fake_->remaining();
   const auto second = run_pass(config, registry);
   EXPECT_EQ(second[0].outcome, "complete") << second[0].detail;
-  EXPECT_EQ(second[0].not_modified, 3 + 250);
+  EXPECT_EQ(second[0].not_modified, static_cast<std::int64_t>(3u + 250u * (1u + lists_per_repository)));
   EXPECT_EQ(second[0].events_published, 0);
   EXPECT_EQ(fake_->remaining(), remaining);  // 304s cost no rate limit
   std::cout << "big-org (250 repositories): first run " << first[0].requests << " requests, "
