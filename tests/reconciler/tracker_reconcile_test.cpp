@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <set>
 #include <tuple>
 
 namespace tributary::testing {
@@ -174,6 +175,28 @@ class tracker_reconcile : public ::testing::Test {
   std::vector<delivery> deliveries_;
 };
 
+/// `world` a little later: its last open pull request (of the first repository) reviewed and
+/// merged, and its last open issue there closed.
+std::shared_ptr<const github_world> changed_world(const github_world& world) {
+  auto changed = std::make_shared<github_world>(world);
+  const auto later = world.now - std::chrono::minutes(30);
+  auto& repository = changed->repositories.front();
+  auto& pull = repository.pulls.back();
+  EXPECT_FALSE(pull.closed_at.has_value());
+  const std::string reviewer = pull.author_login == "ada" ? "brendan" : "ada";
+  pull.reviews.push_back({89'999'999, reviewer, "APPROVED", later - std::chrono::minutes(10)});
+  pull.closed_at = later;
+  pull.merged_at = later;
+  pull.merged_by_login = reviewer;
+  pull.updated_at = later;
+  auto open = std::find_if(repository.issues.rbegin(), repository.issues.rend(),
+                           [](const world_issue& issue) { return !issue.closed_at; });
+  EXPECT_NE(open, repository.issues.rend());
+  open->closed_at = later;
+  open->updated_at = later;
+  return changed;
+}
+
 /// What a run asked, by kind: "pulls", "pull", "reviews", "issues", "other".
 std::map<std::string, int> requests_by_kind(const std::vector<recorded_request>& requests) {
   std::map<std::string, int> kinds;
@@ -248,6 +271,35 @@ TEST_F(tracker_reconcile, a_partly_delivered_history_reconciled_equals_the_whole
   EXPECT_EQ(kinds["reviews"] + kinds["pull"], 0);
   std::cout << "second run: " << second.size() << " requests, all 304 (pull lists " << kinds["pulls"]
             << ", issue lists " << kinds["issues"] << ", other " << kinds["other"] << ")\n";
+
+  // Then, while the hook is down, an open pull request is reviewed and merged and an open issue
+  // closed: the next run reads the first page of the changed lists only, and the reviews and
+  // the full object of the pull requests updated since the watermark only.
+  const auto changed = changed_world(*world_);
+  std::set<std::string> delivered;
+  for (const auto& item : deliveries_) delivered.insert(item.delivery_id);
+  std::vector<delivery> news;
+  for (const auto& item : tracker_deliveries(*changed))
+    if (!delivered.contains(item.delivery_id)) news.push_back(item);
+  ASSERT_EQ(news.size(), 3u);  // the review, the closing of the pull request, the issue's
+  publish(full.topic, news, -1);
+  ASSERT_TRUE(full.folded(static_cast<long long>(deliveries_.size() + news.size())));
+  fake_->edit([&](fake_github_content& content) { content.set_world(changed); });
+  fake_->clear_requests();
+  const auto third = reconcile(partial);
+  kinds = requests_by_kind(fake_->requests());
+  EXPECT_EQ(third.pull_request_gaps, 1);
+  EXPECT_EQ(third.review_gaps, 1);
+  EXPECT_EQ(third.issue_gaps, 1);
+  EXPECT_EQ(kinds["pull"], 1);
+  EXPECT_LE(kinds["reviews"], 2);  // the changed one, and the one at the watermark (a 304)
+  EXPECT_EQ(kinds["pulls"], 2);
+  EXPECT_EQ(kinds["issues"], 2);
+  ASSERT_TRUE(partial.folded(part + run.published + third.published));
+  EXPECT_EQ(tracker_rows(partial.url), tracker_rows(full.url));
+  EXPECT_EQ(tracker_views(partial.url), tracker_views(full.url));
+  std::cout << "after one pull request and one issue changed: " << third.requests << " requests ("
+            << third.not_modified << " answered 304), " << third.published << " events\n";
 }
 
 TEST_F(tracker_reconcile, runs_cut_short_by_the_budget_resume_and_converge_on_the_whole_history) {
