@@ -59,8 +59,17 @@ void set_pull_fields(rapidjson::Value& object, const github_world& world,
   set_time(object, "closed_at", pull.closed_at, allocator);
   set_time(object, "merged_at", pull.merged_at, allocator);
   set_bool(object, "draft", false, allocator);
-  if (object.HasMember("head") && object["head"].IsObject())
-    set_field(object["head"], "sha", pull.head_sha, allocator);
+  // Head and base are branches of the repository itself (no forks in a world).
+  for (const char* side : {"head", "base"}) {
+    if (!object.HasMember(side) || !object[side].IsObject()) continue;
+    auto& branch = object[side];
+    if (branch.HasMember("repo") && branch["repo"].IsObject())
+      make_repository(branch["repo"], world, repository, world.now, allocator);
+    if (branch.HasMember("user") && branch["user"].IsObject())
+      make_organization_owner(branch["user"], world, allocator);
+  }
+  set_field(object["head"], "sha", pull.head_sha, allocator);
+  set_field(object["base"], "ref", repository.default_branch, allocator);
 }
 
 /// GET /repos/{owner}/{repo}/pulls (pull-request-simple) and …/pulls/{number} (pull-request).
