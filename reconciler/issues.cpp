@@ -92,7 +92,7 @@ void reconcile_issues(target_context& context, const std::vector<std::string>& r
     walk_to_watermark(
         context, "issues:" + full_name,
         "/repos/" + full_name + "/issues?state=all&sort=updated&direction=desc",
-        [&](const Value& issue) {
+        [&](const Value& issue, bool) {
           if (!is_issue(issue)) throw api_error(0, "GET /repos/" + full_name + "/issues listed no issue");
           if (lists_a_pull_request(issue)) return;
           const auto stored = stored_matches(context.database, issue);

@@ -50,12 +50,13 @@ synthetic_event review_event(const Value& repository, const Value& pull_request,
 }
 
 void reconcile_reviews(target_context& context, const std::string& full_name,
-                       const Value& repository, const Value& pull_request) {
+                       const Value& repository, const Value& pull_request, bool afresh) {
   const auto path = "/repos/" + full_name + "/pulls/" + text_of_member(pull_request, "number") + "/reviews";
   std::map<std::int64_t, std::string> stored;
   bool stored_read = false;
-  context.client.walk_pages(path, [&](const api_response&, const rapidjson::Document* body) {
-    if (body == nullptr) return;  // unchanged since its reviews were compared
+  context.client.walk_pages_while(path, [&](const api_response&, const rapidjson::Document* body) {
+    // A page unchanged since its reviews were compared; the next may not be (oldest first).
+    if (body == nullptr) return true;
     if (!body->IsArray()) throw api_error(0, "GET " + path + " did not answer a list");
     if (!stored_read) {
       stored = stored_reviews(context.database, pull_request["id"].GetInt64());
@@ -73,7 +74,8 @@ void reconcile_reviews(target_context& context, const std::string& full_name,
       record_gap(context.record, full_name, "reviews");
       context.publisher.publish(review_event(repository, pull_request, review));
     }
-  });
+    return true;
+  }, github_json, !afresh);
 }
 
 }  // namespace tributary::reconciler

@@ -77,7 +77,7 @@ void reconcile_pull_requests(target_context& context, const std::vector<std::str
     walk_to_watermark(
         context, "pulls:" + full_name,
         "/repos/" + full_name + "/pulls?state=all&sort=updated&direction=desc",
-        [&](const Value& listed) {
+        [&](const Value& listed, bool afresh) {
           if (!is_pull_request(listed))
             throw api_error(0, "GET /repos/" + full_name + "/pulls listed no pull request");
           const auto& repository = known.of(full_name);
@@ -89,7 +89,7 @@ void reconcile_pull_requests(target_context& context, const std::vector<std::str
             context.log.debug("pull request gap", {{"repository", full_name},
                                                    {"number", listed["number"].GetInt64()}});
           }
-          reconcile_reviews(context, full_name, repository, listed);
+          reconcile_reviews(context, full_name, repository, listed, afresh);
         });
   }
 }
