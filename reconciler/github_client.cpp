@@ -248,7 +248,7 @@ void github_client::walk_pages(const std::string& target, const page_handler& on
 }
 
 void github_client::walk_pages_while(const std::string& target, const page_step& on_page,
-                                     const std::string& accept) {
+                                     const std::string& accept, bool conditional) {
   std::optional<std::string> next = with_page_size(target);
   std::set<std::string> seen;  // a Link that loops back would otherwise walk for ever
   while (next) {
@@ -256,6 +256,7 @@ void github_client::walk_pages_while(const std::string& target, const page_step&
     api_request request;
     request.target = *next;
     request.accept = accept;
+    request.conditional = conditional;
     const auto response = send(request);
     bool more = true;
     if (response.not_modified) {

@@ -97,10 +97,11 @@ class github_client {
                   const std::string& accept = github_json);
 
   /// The same walk, stopped early when `on_page` answers false: a walk newest first that reached
-  /// its watermark asks for no further page.
+  /// its watermark asks for no further page. `conditional` false asks every page afresh (a walk
+  /// that resumes one cut short, whose pages' validators were stored before they were read).
   using page_step = std::function<bool(const api_response&, const rapidjson::Document*)>;
   void walk_pages_while(const std::string& target, const page_step& on_page,
-                        const std::string& accept = github_json);
+                        const std::string& accept = github_json, bool conditional = true);
 
   /// The body of `response` parsed with core::parse_bounded_json; throws api_error if it is not JSON.
   static rapidjson::Document parse_json(const api_response& response);

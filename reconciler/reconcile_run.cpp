@@ -2,6 +2,8 @@
 
 #include "reconciler/commit_line_counts.hpp"
 #include "reconciler/history.hpp"
+#include "reconciler/issues.hpp"
+#include "reconciler/pull_requests.hpp"
 #include "reconciler/repository_metadata.hpp"
 #include "reconciler/target_context.hpp"
 
@@ -66,6 +68,8 @@ void reconcile_target_now(run_environment& environment, pass_budget& budget,
   try {
     const auto repositories = reconcile_repositories(context);
     reconcile_history(context, repositories);
+    reconcile_pull_requests(context, repositories);
+    reconcile_issues(context, repositories);
     const auto left = reconcile_commit_line_counts(context, repositories);
     if (left > 0) {
       record.outcome = "budget_exhausted";

@@ -219,6 +219,11 @@ std::optional<fake_resource> fake_github_content::find(std::string_view path,
       };
       return resource;
     }
+    if (size == 4 && segments[3] == "issues") {  // a repository added without a world has none
+      resource.count = 0;
+      resource.item = [](std::size_t) { return std::string("{}"); };
+      return resource;
+    }
     if (size == 4 && segments[3] == "commits") {
       resource.count = static_cast<std::size_t>(repo.commits);
       resource.item = [full_name](std::size_t index) {

@@ -33,6 +33,10 @@ struct repository_spec {
 };
 const std::vector<repository_spec> octo_repositories{{"alpha", 5, 42}, {"beta", 3, 7}, {"gamma", 0, 3}};
 
+/// The lists each repository costs besides its own GET: commits, stargazers, releases, pull
+/// requests and issues.
+constexpr std::size_t lists_per_repository = 5;
+
 std::string reconciler_path() {
   return required_environment("TRIBUTARY_BUILD_DIR") + "/reconciler/tributary-reconciler";
 }
@@ -214,10 +218,10 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
   // The listing, three repositories, gamma once more (unknown to the worker: the history
-  // resources need its id), three history lists of each repository (commits, stargazers,
-  // releases), the teams' list (none), eight commits.
+  // resources need its id), five lists of each repository (commits, stargazers, releases, pull
+  // requests, issues), the teams' list (none), eight commits.
   const auto recorded = fake_->requests();
-  EXPECT_EQ(recorded.size(), 1u + 3u + 1u + 9u + 1u + 8u);
+  EXPECT_EQ(recorded.size(), 1u + 3u + 1u + 3u * lists_per_repository + 1u + 8u);
   EXPECT_EQ(first[0].requests, static_cast<std::int64_t>(recorded.size()));
   EXPECT_EQ(first[0].not_modified, 0);
   EXPECT_EQ(first[0].gaps.at("repository"), 3);
@@ -267,7 +271,7 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
   EXPECT_EQ(second[0].outcome, "complete") << second[0].detail;
   EXPECT_EQ(second[0].events_published, 0);
   const auto again = fake_->requests();
-  EXPECT_EQ(again.size(), 1u + 3u + 9u + 1u);
+  EXPECT_EQ(again.size(), 1u + 3u + 3u * lists_per_repository + 1u);
   for (const auto& request : again) {
     EXPECT_EQ(request.status, 304u) << request.target;
     EXPECT_FALSE(request.if_none_match.empty()) << request.target;
@@ -279,13 +283,13 @@ TEST_F(reconciler_run, a_run_backfills_stars_and_line_counts_and_a_rerun_is_all_
 
 TEST_F(reconciler_run, the_request_budget_stops_a_run_and_the_next_run_continues) {
   // Sixteen requests that cost: the listing, three repositories, gamma once more, nine history
-  // lists, the teams' list and one commit in the first run; 304s cost nothing, so the second
-  // run spends its sixteen on the seven commits left (and gamma once more if the worker has not
-  // folded it yet), and finishes.
+  // lists, the teams' list and alpha's pull requests in the first run; 304s cost nothing, so the
+  // second run spends its sixteen on the five lists left and the eight commits (and gamma once
+  // more if the worker has not folded it yet), and finishes.
   auto config = reconciler::make_run_config(settings({{"RECONCILE_REQUEST_BUDGET", "16"}}));
   std::set<std::string> commits_asked;
   std::vector<std::string> outcomes;
-  for (int run = 0; run < 4 && (outcomes.empty() || outcomes.back() != "complete"); ++run) {
+  for (int run = 0; run < 5 && (outcomes.empty() || outcomes.back() != "complete"); ++run) {
     fake_->clear_requests();
     prometheus::Registry registry;
     const auto records = run_pass(config, registry);
@@ -398,9 +402,8 @@ TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories)
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
   // Three pages of 100 repositories, then one GET per repository, once more for the history
-  // resources (the worker does not know them yet), three history lists per repository and the
-  // teams' list.
-  EXPECT_EQ(fake_->requests().size(), 3u + 250u + 250u + 750u + 1u);
+  // resources (the worker does not know them yet), five lists per repository and the teams' list.
+  EXPECT_EQ(fake_->requests().size(), 3u + 250u + 250u + 250u * lists_per_repository + 1u);
   EXPECT_EQ(first[0].gaps.at("repository"), 250);
   ASSERT_TRUE(wait_until([&] {
     return count("SELECT count(*) FROM analytics.repository_stars WHERE owner = 'big-org'") == 250;
@@ -409,7 +412,7 @@ TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories)
   const auto remaining = fake_->remaining();
   const auto second = run_pass(config, registry);
   EXPECT_EQ(second[0].outcome, "complete") << second[0].detail;
-  EXPECT_EQ(second[0].not_modified, 3 + 250 + 750 + 1);
+  EXPECT_EQ(second[0].not_modified, static_cast<std::int64_t>(3u + 250u + 250u * lists_per_repository + 1u));
   EXPECT_EQ(second[0].events_published, 0);
   EXPECT_EQ(fake_->remaining(), remaining);  // 304s cost no rate limit
   std::cout << "big-org (250 repositories): first run " << first[0].requests << " requests, "

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+
+namespace tributary::reconciler {
+
+/// Member `key` of a REST object as text: a string as it is, a number in decimal, a boolean as
+/// "true"/"false", "" when absent or null. For comparisons with the database and delivery ids.
+/// Pure.
+std::string text_of_member(const rapidjson::Value& object, const char* key);
+
+/// The login of the user object at member `key` ("" for none). Pure.
+std::string login_of_member(const rapidjson::Value& object, const char* key);
+
+}  // namespace tributary::reconciler
