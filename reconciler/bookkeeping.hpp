@@ -78,6 +78,8 @@ void record_gap(run_record& record, const std::string& repository, const std::st
 
 /// Inserts the row of a run that starts now; returns its id.
 std::int64_t start_run(pqxx::connection& connection, const run_record& record);
+/// Finishes the row `id` with `record`, and writes its gaps by repository
+/// (github.reconcile_repository_gaps, for admin.webhook_coverage) in the same transaction.
 void finish_run(pqxx::connection& connection, std::int64_t id, const run_record& record);
 
 /// github.reconcile_watermarks: a text per target and resource.
