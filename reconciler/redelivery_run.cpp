@@ -75,7 +75,10 @@ void count_sweep(run_record& record, const hook& h, const hook_sweep& sweep, boo
   ++record.hook_sweeps[sweep.end()];
   record.requests += sweep.requests;
   if (sweep.rate_limit_remaining) record.rate_limit_remaining = sweep.rate_limit_remaining;
-  if (record.outcome == "running") record.outcome = "complete";
+  if (record.outcome == "running") {  // a row of the hook's own
+    record.outcome = sweep.locked_out ? "skipped_locked" : "complete";
+    if (sweep.locked_out) record.detail = "another reconciler is sweeping this hook";
+  }
   if (!sweep.error.empty()) {
     note(record, "failed", "hook " + h.key + ": " + sweep.error);
     return;

@@ -46,7 +46,8 @@ hook_sweep sweep_hook(const hook& h, const github_config& github, const client_h
 /// Adds `sweep` of `h` to `record`: requests, redeliveries, the sweep's end; an end other than
 /// complete or skipped_locked makes the row's outcome at least as grave (budget_exhausted, or
 /// stopped when `stopped`; failed for an error or a persisting rate limit) and says so in its
-/// detail. Pure.
+/// detail. A row still `running` is the hook's own: it becomes complete, or skipped_locked when
+/// another reconciler was sweeping the hook. Pure.
 void count_sweep(run_record& record, const hook& h, const hook_sweep& sweep, bool stopped);
 
 }  // namespace tributary::reconciler

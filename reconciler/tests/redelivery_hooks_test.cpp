@@ -170,6 +170,9 @@ TEST(redelivery_run, a_sweep_adds_its_counts_and_makes_the_row_as_grave_as_its_e
   run_record own;  // a row of its own starts running
   count_sweep(own, h, cut, true);
   EXPECT_EQ(own.outcome, "stopped");
+  run_record skipped;
+  count_sweep(skipped, h, locked, false);
+  EXPECT_EQ(skipped.outcome, "skipped_locked");
 }
 
 }  // namespace
