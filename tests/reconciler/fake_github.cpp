@@ -256,9 +256,11 @@ response_type answer(fake_github::state& state, const request_type& request) {
     return finish(make_answer(http::status::created, request, compact(value)), false);
   }
 
-  bool authorized = options.tokens.contains(bearer);
+  // The App's own hook answers the App's JWT only ("You must use a JWT to access this endpoint").
+  const bool app_hook = path.starts_with("/app/hook/");
+  bool authorized = app_hook ? verify_jwt(options, bearer, now) : options.tokens.contains(bearer);
   if (const auto installation = state.installation_tokens.find(bearer);
-      installation != state.installation_tokens.end())
+      !app_hook && installation != state.installation_tokens.end())
     authorized = now < installation->second;
   if (!authorized)
     return finish(make_answer(http::status::unauthorized, request, message_body("Bad credentials")), false);
@@ -301,6 +303,15 @@ response_type answer(fake_github::state& state, const request_type& request) {
         if (options.on_redelivery) options.on_redelivery({org, hook, delivery});
         return finish(make_answer(http::status::accepted, request, "{}"), true);
       }
+    }
+    // POST /app/hook/deliveries/{delivery_id}/attempts
+    std::int64_t app_delivery = 0;
+    if (app_hook && text.ends_with("/attempts") &&
+        std::sscanf(text.c_str(), "/app/hook/deliveries/%ld/attempts", &app_delivery) == 1 &&
+        state.content.has_delivery("", 0, app_delivery)) {
+      state.attempts.push_back(text);
+      if (options.on_redelivery) options.on_redelivery({"", 0, app_delivery});
+      return finish(make_answer(http::status::accepted, request, "{}"), true);
     }
     return finish(make_answer(http::status::not_found, request, message_body("Not Found")), true);
   }

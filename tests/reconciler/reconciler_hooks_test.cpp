@@ -11,6 +11,7 @@
 #include "tests/harness/wait_until.hpp"
 #include "tests/harness/webhook_examples.hpp"
 #include "tests/ingest/running_ingest.hpp"
+#include "tests/reconciler/app_key_pair.hpp"
 #include "tests/reconciler/fake_hook_sender.hpp"
 #include "tests/workers/analytics_snapshot.hpp"
 #include "tests/workers/worker_stream.hpp"
@@ -60,10 +61,19 @@ class reconciler_hooks : public ::testing::Test {
     ingest_ = std::make_unique<running_ingest>(topic_);
     worker_ = std::make_unique<child_process>(worker_options(url_, topic_, unique_name("group")));
     sender_ = std::make_unique<fake_hook_sender>(org, hook_id, ingest_->url(), running_ingest::secret);
+    app_sender_ = std::make_unique<fake_hook_sender>("", 0, ingest_->url(), running_ingest::secret);
     fake_github_options options;
-    options.on_redelivery = sender_->handler();
+    options.app_id = "4242";  // GitHub App 4242, installation 77
+    options.app_public_key_pem = app_key_.public_pem();
+    options.installation_id = "77";
+    options.on_redelivery = [org_hook = sender_->handler(), app_hook = app_sender_->handler()](
+                                const redelivery_request& request) {
+      org_hook(request);  // each takes only its own hook's
+      app_hook(request);
+    };
     fake_ = std::make_unique<fake_github>(options);
     sender_->attach(*fake_);
+    app_sender_->attach(*fake_);
     // A hook of an organisation that is no target: its sweep gets a row of its own. Every delivery
     // of it succeeded, so it never asks the sender to re-send.
     fake_->edit([&](fake_github_content& content) {
@@ -74,6 +84,7 @@ class reconciler_hooks : public ::testing::Test {
 
   void TearDown() override {
     sender_->stop();
+    app_sender_->stop();
     fake_.reset();
   }
 
@@ -83,7 +94,7 @@ class reconciler_hooks : public ::testing::Test {
   }
 
   child_process reconciler(std::vector<std::string> arguments,
-                           const std::string& hooks = "org/acme/77, org/elsewhere/5") const {
+                           const std::string& hooks = "org/acme/77, org/elsewhere/5", bool as_app = false) const {
     child_options options{{required_environment("TRIBUTARY_BUILD_DIR") + "/reconciler/tributary-reconciler"}, {}};
     for (auto& argument : arguments) options.argv.push_back(std::move(argument));
     options.environment = {{"KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers()},
@@ -96,6 +107,12 @@ class reconciler_hooks : public ::testing::Test {
                            {"RECONCILE_HOOKS", hooks},
                            {"RECONCILE_INTERVAL", "1h"},
                            {"LOG_LEVEL", "info"}};
+    if (as_app) {
+      options.environment.erase("GITHUB_TOKEN");
+      options.environment["GITHUB_APP_ID"] = "4242";
+      options.environment["GITHUB_APP_PRIVATE_KEY_FILE"] = app_key_.private_key_file();
+      options.environment["GITHUB_APP_INSTALLATION_ID"] = "77";
+    }
     return child_process(options);
   }
 
@@ -125,7 +142,9 @@ class reconciler_hooks : public ::testing::Test {
   std::string url_;
   std::unique_ptr<running_ingest> ingest_;
   std::unique_ptr<child_process> worker_;
+  app_key_pair app_key_;
   std::unique_ptr<fake_hook_sender> sender_;
+  std::unique_ptr<fake_hook_sender> app_sender_;
   std::unique_ptr<fake_github> fake_;
 };
 
@@ -191,6 +210,35 @@ TEST_F(reconciler_hooks, each_failed_delivery_is_redelivered_once_across_runs_an
                   "ORDER BY id DESC LIMIT 1"), 1);
   ASSERT_TRUE(folded({6})) << worker_->stderr_text();
   EXPECT_EQ(count("SELECT count(*) FROM github.deliveries"), 6);
+}
+
+TEST_F(reconciler_hooks, the_app_hook_is_swept_with_the_apps_own_jwt_in_a_row_of_its_own) {
+  app_sender_->set_history({attempt(3, 3, 502), attempt(2, 2, 200), attempt(1, 1, 500)});
+  ASSERT_EQ(app_sender_->send(attempt(2, 2, 200)), 202u);
+  auto process = reconciler({"--once"}, "app", true);
+  const auto status = process.wait_for_exit(60s);
+  ASSERT_TRUE(status.has_value());
+  ASSERT_TRUE(status->success()) << process.stderr_text();
+  ASSERT_TRUE(app_sender_->wait_idle(30s));
+  EXPECT_EQ(posted_ids(*fake_), (std::vector<std::int64_t>{1, 3}));
+  ASSERT_TRUE(folded({1, 2, 3})) << worker_->stderr_text();
+  EXPECT_EQ(count("SELECT count(*) FROM github.reconcile_runs WHERE target = 'app' AND outcome = "
+                  "'complete' AND redeliveries = 2 AND requests = 3"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM github.reconcile_runs WHERE target = 'acme' AND outcome = "
+                  "'complete' AND redeliveries = 0"), 1);
+  // The app hook's listing and POSTs carried the App's JWT; the organisation's listing an
+  // installation token.
+  int app_requests = 0;
+  for (const auto& request : fake_->requests()) {
+    const bool installation_token = request.authorization.starts_with("Bearer ghs_");
+    if (request.target.starts_with("/app/hook/")) {
+      ++app_requests;
+      EXPECT_FALSE(installation_token) << request.target;
+    } else if (request.target.starts_with("/orgs/")) {
+      EXPECT_TRUE(installation_token) << request.target;
+    }
+  }
+  EXPECT_EQ(app_requests, 3);
 }
 
 TEST_F(reconciler_hooks, a_hook_github_does_not_know_fails_the_row_it_is_counted_in) {
