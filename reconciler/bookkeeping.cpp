@@ -93,7 +93,7 @@ std::int64_t start_run(pqxx::connection& connection, const run_record& record) {
 }
 
 void finish_run(pqxx::connection& connection, std::int64_t id, const run_record& record) {
-  pqxx::nontransaction work(connection);
+  pqxx::work work(connection);  // the row and its gaps by repository together
   work.exec_params(
       "UPDATE github.reconcile_runs SET finished_at = now(), outcome = $2, detail = nullif($3, ''), "
       "requests = $4, not_modified = $5, rate_limit_remaining = $6, gaps = $7::jsonb, "
@@ -101,6 +101,12 @@ void finish_run(pqxx::connection& connection, std::int64_t id, const run_record&
       id, record.outcome, record.detail, record.requests, record.not_modified,
       record.rate_limit_remaining, gaps_json(record.gaps), record.events_published,
       record.redeliveries, record.duration_seconds);
+  for (const auto& [key, count] : record.repository_gaps)
+    if (count > 0)
+      work.exec_params("INSERT INTO github.reconcile_repository_gaps (run_row, repository, resource, gaps) "
+                       "VALUES ($1, $2, $3, $4)",
+                       id, key.first, key.second, count);
+  work.commit();
 }
 
 std::optional<std::string> find_watermark(pqxx::connection& connection, const std::string& target,

@@ -37,6 +37,8 @@ std::vector<registered_target> list_targets(pqxx::connection& connection);
 
 /// A PostgreSQL session-level advisory lock on one target (pg_try_advisory_lock of the target's
 /// hash), so that two reconcilers never work one target at once. Released by the destructor.
+/// `hook_lock_name(h)` in place of a target locks one hook's sweep the same way (a name with a
+/// space, which no target has).
 class target_lock {
  public:
   target_lock(pqxx::connection& connection, const std::string& target);
@@ -64,7 +66,9 @@ struct run_record {
   // (repository full name, resource) → the same gaps by repository, for the coverage view
   std::map<std::pair<std::string, std::string>, std::int64_t> repository_gaps;
   std::int64_t events_published = 0;
-  std::int64_t redeliveries = 0;
+  std::int64_t redeliveries = 0;          // POST …/attempts GitHub accepted, by the hook sweeps of this row
+  std::int64_t redeliveries_refused = 0;  // POST …/attempts GitHub refused (404/422)
+  std::map<std::string, std::int64_t> hook_sweeps;  // how each sweep of this row ended → count
   double duration_seconds = 0;
 };
 /// Counts `count` entities of `resource` in `repository` (a full name) found missing or stale,
@@ -74,6 +78,8 @@ void record_gap(run_record& record, const std::string& repository, const std::st
 
 /// Inserts the row of a run that starts now; returns its id.
 std::int64_t start_run(pqxx::connection& connection, const run_record& record);
+/// Finishes the row `id` with `record`, and writes its gaps by repository
+/// (github.reconcile_repository_gaps, for admin.webhook_coverage) in the same transaction.
 void finish_run(pqxx::connection& connection, std::int64_t id, const run_record& record);
 
 /// github.reconcile_watermarks: a text per target and resource.

@@ -5,6 +5,8 @@
 #include "reconciler/github_time.hpp"
 #include "reconciler/link_header.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 #include <set>
 
@@ -48,6 +50,23 @@ std::string describe(const http::request<http::string_body>& request, unsigned s
   return text;
 }
 
+bool is_transient(unsigned status) { return status == 502 || status == 503 || status == 504; }
+
+bool is_redirect(unsigned status) { return status == 301 || status == 302 || status == 307 || status == 308; }
+
+std::string path_of(std::string_view target) { return std::string(target.substr(0, target.find('?'))); }
+
+std::optional<std::int64_t> retry_after_seconds(const header_map& headers) {
+  const auto text = find_header(headers, "retry-after");
+  if (!text || text->empty() || text->size() > 6) return std::nullopt;
+  std::int64_t seconds = 0;
+  for (const char c : *text) {
+    if (c < '0' || c > '9') return std::nullopt;  // an HTTP date: use the backoff instead
+    seconds = seconds * 10 + (c - '0');
+  }
+  return seconds;
+}
+
 std::function<double()> default_jitter() {
   auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
   return [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
@@ -69,6 +88,17 @@ api_request api_post(std::string target, std::string body) {
   request.body = std::move(body);
   request.conditional = false;
   return request;
+}
+
+std::chrono::milliseconds transient_backoff(int retries, double jitter) {
+  using namespace std::chrono_literals;
+  constexpr std::chrono::milliseconds first = 1s;
+  constexpr std::chrono::milliseconds cap = 30s;
+  auto base = first;
+  for (int i = 0; i < retries && base < cap; ++i) base *= 2;
+  base = std::min(base, cap);
+  jitter = std::clamp(jitter, 0.0, 0.999999);
+  return base + std::chrono::milliseconds(static_cast<std::int64_t>(std::floor(base.count() * jitter / 2)));
 }
 
 std::string with_page_size(const std::string& target) {
@@ -132,12 +162,31 @@ std::string github_client::authorization() {
 }
 
 api_response github_client::send(const api_request& call) {
-  const auto target = request_target(config_.endpoint, call.target);
-  const auto key = call.accept + " " + target;
-  const bool conditional = call.method == http::verb::get && call.conditional;
+  auto target = request_target(config_.endpoint, call.target);
+  auto key = call.accept + " " + target;
+  // GitHub advises retrying transient errors; only a GET is certainly safe to send twice (a POST
+  // …/attempts that reached GitHub before the connection broke must not be sent again).
+  const bool idempotent = call.method == http::verb::get;
+  const bool conditional = idempotent && call.conditional;
   int secondary_retries = 0;
   int primary_waits = 0;
+  int transient_retries = 0;
+  int redirects = 0;
   bool refreshed_after_401 = false;
+  // Waits before sending the same GET again after a transient failure; false when retries are spent.
+  const auto wait_transient = [&](const std::string& what, std::optional<std::int64_t> retry_after) {
+    if (!idempotent || transient_retries >= hooks_.max_transient_retries) return false;
+    const auto wait = retry_after ? std::chrono::milliseconds(std::min<std::int64_t>(*retry_after, 60) * 1000)
+                                  : transient_backoff(transient_retries, hooks_.jitter());
+    ++transient_retries;
+    ++counters_.transient_retries;
+    counters_.waited += wait;
+    log().warning("transient failure: sending the same request again",
+                  {{"target", path_of(target)}, {"failure", what}, {"wait_ms", wait.count()},
+                   {"retry", transient_retries}});
+    hooks_.clock->sleep_for(wait);
+    return true;
+  };
   for (;;) {
     if (const auto wait = wait_for_primary_reset(rate_limit_, hooks_.clock->now())) {
       if (primary_waits++ >= hooks_.max_primary_waits)
@@ -167,7 +216,13 @@ api_response github_client::send(const api_request& call) {
       request.body() = call.body;
     }
 
-    auto answer = connection_.exchange(request);
+    http::response<http::string_body> answer;
+    try {
+      answer = connection_.exchange(request);
+    } catch (const transport_error& error) {
+      if (error.tls_refused || !wait_transient(error.what(), std::nullopt)) throw;
+      continue;
+    }
     ++counters_.requests;
     api_response response;
     response.status = answer.result_int();
@@ -188,7 +243,7 @@ api_response github_client::send(const api_request& call) {
       // The token may have been revoked or expired early: one new token, one more try.
       refreshed_after_401 = true;
       installation_.reset();
-      log().warning("installation token refused (401): getting a new one", {{"target", std::string_view(target).substr(0, target.find('?'))}});
+      log().warning("installation token refused (401): getting a new one", {{"target", path_of(target)}});
       continue;
     }
     const auto decision = decide_on_answer(response.status, response.headers, response.body,
@@ -219,6 +274,30 @@ api_response github_client::send(const api_request& call) {
                      {"resource", rate_limit_.resource},
                      {"wait_ms", decision.wait.count()}});
       hooks_.clock->sleep_for(decision.wait);
+      continue;
+    }
+    if (is_transient(response.status) &&
+        wait_transient("answered " + std::to_string(response.status), retry_after_seconds(response.headers)))
+      continue;
+    // A renamed or transferred repository answers 301 (or 302, 307) with its new URL: follow it,
+    // on the same host only (a token is never sent elsewhere). 307 and 308 repeat any method;
+    // 301 and 302 are followed for GETs only.
+    if (is_redirect(response.status) && (idempotent || response.status == 307 || response.status == 308)) {
+      const auto location = find_header(response.headers, "location");
+      if (!location) throw api_error(response.status, describe(request, response.status, response.body) + " without a Location");
+      if (redirects++ >= hooks_.max_redirects)
+        throw api_error(response.status, describe(request, response.status, response.body) + " (too many redirects)");
+      std::string next;
+      try {
+        next = request_target(config_.endpoint, *location);
+      } catch (const std::exception& refused) {
+        throw api_error(response.status, describe(request, response.status, response.body) +
+                                             ": redirect not followed: " + refused.what());
+      }
+      ++counters_.redirects;
+      log().info("following a redirect", {{"from", path_of(target)}, {"to", path_of(next)}, {"status", response.status}});
+      target = std::move(next);
+      key = call.accept + " " + target;
       continue;
     }
     if (response.status < 200 || response.status > 299)

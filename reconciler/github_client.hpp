@@ -63,6 +63,8 @@ struct client_counters {
   std::int64_t primary_waits = 0;
   std::int64_t secondary_waits = 0;
   std::int64_t token_refreshes = 0;   // installation tokens obtained
+  std::int64_t transient_retries = 0; // GETs sent again after a 502/503/504 or a transport error
+  std::int64_t redirects = 0;         // 301/302/307/308 followed
   std::chrono::milliseconds waited{0};
 };
 
@@ -74,6 +76,8 @@ struct client_hooks {
   std::function<double()> jitter;               // uniform in [0, 1); default: std::mt19937_64
   int max_secondary_retries = 6;
   int max_primary_waits = 3;
+  int max_transient_retries = 4;  // of one GET, after 502/503/504 or a transport error
+  int max_redirects = 5;          // of one request
 };
 
 /// A GitHub REST API client: one keep-alive connection, GitHub's headers, authentication (token or
@@ -122,6 +126,11 @@ class github_client {
   rate_limit_state rate_limit_;
   client_counters counters_;
 };
+
+/// The wait before sending a GET again after its `retries`-th transient failure (502, 503 or 504
+/// without retry-after, or a transport error): 1 s × 2^retries, capped at 30 s, plus up to half of
+/// that again at random (`jitter` in [0, 1)). Always within [base, 1.5 × base). Pure.
+std::chrono::milliseconds transient_backoff(int retries, double jitter);
 
 /// `target` with per_page=100 added when it names no per_page. Pure.
 std::string with_page_size(const std::string& target);

@@ -4,6 +4,7 @@
 #include "reconciler/history.hpp"
 #include "reconciler/issues.hpp"
 #include "reconciler/pull_requests.hpp"
+#include "reconciler/redelivery_run.hpp"
 #include "reconciler/repository_metadata.hpp"
 #include "reconciler/target_context.hpp"
 
@@ -37,11 +38,12 @@ struct pass_budget {
   request_budget share;
   std::int64_t cap = 0;
   std::int64_t spent_before = 0;  // by the pass's earlier targets
+  rate_limit_state last_seen;     // the latest state a client of the pass saw: a new client knows none
 };
 
 /// The budget of one target's client: the pass's, and SIGTERM (a refusal between two requests).
 /// `stopped` tells the two apart.
-request_budget target_budget(const pass_budget& pass, const std::atomic<bool>& stopping,
+request_budget target_budget(pass_budget& pass, const std::atomic<bool>& stopping,
                              std::shared_ptr<bool> stopped) {
   return [&pass, &stopping, stopped](const rate_limit_state& state, std::int64_t spent) {
     if (stopping.load()) {
@@ -50,7 +52,8 @@ request_budget target_budget(const pass_budget& pass, const std::atomic<bool>& s
     }
     const auto spent_in_pass = pass.spent_before + spent;
     if (pass.cap > 0 && spent_in_pass >= pass.cap) return false;
-    return pass.share(state, spent_in_pass);
+    if (state.remaining) pass.last_seen = state;
+    return pass.share(pass.last_seen, spent_in_pass);
   };
 }
 
@@ -102,6 +105,48 @@ void reconcile_target_now(run_environment& environment, pass_budget& budget,
   record.not_modified = client.counters().not_modified;
   record.rate_limit_remaining = client.rate_limit().remaining;
   budget.spent_before += client.counters().spent;
+  if (client.rate_limit().remaining) budget.last_seen = client.rate_limit();
+}
+
+/// Sweeps `hooks` (RECONCILE_HOOKS entries counted with `record`'s row) within the pass's budget
+/// and stop signal, each under its own advisory lock.
+void sweep_hooks_now(run_environment& environment, pass_budget& budget,
+                     const std::vector<const hook*>& hooks, run_record& record) {
+  for (const auto* h : hooks) {
+    auto stopped = std::make_shared<bool>(false);
+    client_hooks client_hooks = environment.hooks;
+    client_hooks.budget = target_budget(budget, environment.stopping, stopped);
+    const auto sweep = sweep_hook(*h, environment.github, client_hooks, environment.database);
+    budget.spent_before += sweep.spent;
+    if (sweep.rate_limit_remaining) budget.last_seen.remaining = sweep.rate_limit_remaining;
+    count_sweep(record, *h, sweep, *stopped);
+  }
+}
+
+/// Ends a row: its duration, github.reconcile_runs, the metrics and one log line.
+void finish_row(run_environment& environment, std::int64_t row,
+                std::chrono::steady_clock::time_point started, run_record& record) {
+  record.duration_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  finish_run(environment.database, row, record);
+  if (environment.metrics) environment.metrics->record(record);
+  std::int64_t gaps = 0;
+  for (const auto& [resource, count] : record.gaps) gaps += count;
+  const std::initializer_list<core::log_field> fields{
+      {"target", record.target},
+      {"outcome", record.outcome},
+      {"detail", record.detail},
+      {"requests", record.requests},
+      {"not_modified", record.not_modified},
+      {"rate_limit_remaining", record.rate_limit_remaining.value_or(-1)},
+      {"gaps", gaps},
+      {"events_published", record.events_published},
+      {"redeliveries", record.redeliveries},
+      {"duration_seconds", record.duration_seconds}};
+  if (record.outcome == "failed" || record.outcome == "not_found")
+    environment.log.warning("target reconciled", fields);
+  else
+    environment.log.info("target reconciled", fields);
 }
 
 }  // namespace
@@ -109,9 +154,20 @@ void reconcile_target_now(run_environment& environment, pass_budget& budget,
 std::vector<run_record> run_pass(run_environment& environment) {
   const auto run_id = new_run_id();
   pass_budget budget{share_of_remaining(environment.config.rate_limit_share),
-                     environment.config.request_budget, 0};
+                     environment.config.request_budget, 0, {}};
+  const auto targets = all_targets(environment.config, environment.database);
+  // Each hook's sweep is counted in the row of the target it belongs to, else in a row of its own.
+  std::vector<std::vector<const hook*>> target_hooks(targets.size());
+  std::vector<const hook*> own_row_hooks;
+  for (const auto& h : environment.config.hooks) {
+    if (const auto owner = hook_owner(h, targets))
+      target_hooks[*owner].push_back(&h);
+    else
+      own_row_hooks.push_back(&h);
+  }
   std::vector<run_record> records;
-  for (const auto& target : all_targets(environment.config, environment.database)) {
+  for (std::size_t index = 0; index < targets.size(); ++index) {
+    const auto& target = targets[index];
     if (environment.stopping.load()) break;
     run_record record;
     record.run_id = run_id;
@@ -127,26 +183,19 @@ std::vector<run_record> run_pass(run_environment& environment) {
     } else {
       reconcile_target_now(environment, budget, target, record);
     }
-    record.duration_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    finish_run(environment.database, row, record);
-    if (environment.metrics) environment.metrics->record(record);
-    std::int64_t gaps = 0;
-    for (const auto& [resource, count] : record.gaps) gaps += count;
-    const std::initializer_list<core::log_field> fields{
-        {"target", record.target},
-        {"outcome", record.outcome},
-        {"detail", record.detail},
-        {"requests", record.requests},
-        {"not_modified", record.not_modified},
-        {"rate_limit_remaining", record.rate_limit_remaining.value_or(-1)},
-        {"gaps", gaps},
-        {"events_published", record.events_published},
-        {"duration_seconds", record.duration_seconds}};
-    if (record.outcome == "failed" || record.outcome == "not_found")
-      environment.log.warning("target reconciled", fields);
-    else
-      environment.log.info("target reconciled", fields);
+    sweep_hooks_now(environment, budget, target_hooks[index], record);
+    finish_row(environment, row, started, record);
+    records.push_back(std::move(record));
+  }
+  for (const auto* h : own_row_hooks) {
+    if (environment.stopping.load()) break;
+    run_record record;
+    record.run_id = run_id;
+    record.target = h->key;
+    const auto started = std::chrono::steady_clock::now();
+    const auto row = start_run(environment.database, record);
+    sweep_hooks_now(environment, budget, {h}, record);
+    finish_row(environment, row, started, record);
     records.push_back(std::move(record));
   }
   return records;

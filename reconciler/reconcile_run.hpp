@@ -28,9 +28,11 @@ struct run_environment {
 
 /// One pass over every target (RECONCILE_TARGETS, then github.reconcile_targets): for each, the
 /// advisory lock (a target another reconciler holds is skipped, and the row says so), a
-/// github.reconcile_runs row, repository metadata, then commit line counts. All targets together
-/// spend at most RECONCILE_RATE_LIMIT_SHARE of the remaining rate limit first seen in the pass,
-/// and RECONCILE_REQUEST_BUDGET. Returns one record per target.
+/// github.reconcile_runs row, repository metadata, then commit line counts, then a failed-delivery
+/// sweep of each RECONCILE_HOOKS hook belonging to it (hook_owner); then a row of its own for each
+/// other hook (target = the hook entry). Each sweep holds the hook's own advisory lock. All
+/// targets and hooks together spend at most RECONCILE_RATE_LIMIT_SHARE of the remaining rate limit
+/// first seen in the pass, and RECONCILE_REQUEST_BUDGET. Returns one record per row.
 std::vector<run_record> run_pass(run_environment& environment);
 
 /// Whether a pass went well enough for `--once` to exit 0: no target failed or was not found

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace tributary::reconciler {
 namespace {
@@ -28,15 +27,6 @@ std::vector<std::string_view> split(std::string_view text, std::string_view sepa
   return parts;
 }
 
-std::int64_t parse_hook_id(std::string_view text, std::string_view entry) {
-  std::int64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0)
-    throw core::settings_error("RECONCILE_HOOKS: '" + std::string(entry) +
-                               "' has no positive numeric hook id");
-  return id;
-}
-
 }  // namespace
 
 reconcile_target parse_target(std::string_view text) {
@@ -53,31 +43,6 @@ std::vector<reconcile_target> parse_targets(std::string_view list) {
   std::vector<reconcile_target> targets;
   for (const auto entry : split(list, ", \t\n")) targets.push_back(parse_target(entry));
   return targets;
-}
-
-std::vector<hook_reference> parse_hooks(std::string_view list) {
-  std::vector<hook_reference> hooks;
-  for (const auto entry : split(list, ", \t\n")) {
-    const auto parts = split(entry, "/");
-    hook_reference hook;
-    if (parts.size() == 1 && parts[0] == "app") {
-      hook.type = hook_reference::kind::app;
-    } else if (parts.size() == 3 && parts[0] == "org" && is_name(parts[1])) {
-      hook.type = hook_reference::kind::organization;
-      hook.owner = parts[1];
-      hook.hook_id = parse_hook_id(parts[2], entry);
-    } else if (parts.size() == 4 && parts[0] == "repo" && is_name(parts[1]) && is_name(parts[2])) {
-      hook.type = hook_reference::kind::repository;
-      hook.owner = parts[1];
-      hook.repository = parts[2];
-      hook.hook_id = parse_hook_id(parts[3], entry);
-    } else {
-      throw core::settings_error("RECONCILE_HOOKS: '" + std::string(entry) +
-                                 "' is none of org/ORG/HOOK_ID, repo/OWNER/REPO/HOOK_ID, app");
-    }
-    hooks.push_back(std::move(hook));
-  }
-  return hooks;
 }
 
 std::vector<core::setting_spec> reconciler_setting_specs() {
@@ -112,7 +77,11 @@ run_config make_run_config(const core::settings& settings) {
   } catch (const core::settings_error& error) {
     throw core::settings_error(std::string("RECONCILE_TARGETS: ") + error.what());
   }
-  config.hooks = parse_hooks(settings.find("RECONCILE_HOOKS").value_or(""));
+  try {
+    config.hooks = parse_hooks(settings.find("RECONCILE_HOOKS").value_or(""));
+  } catch (const hook_entry_error& error) {
+    throw core::settings_error(error.what());  // names RECONCILE_HOOKS and the entry
+  }
   config.interval = settings.get_duration("RECONCILE_INTERVAL");
   if (config.interval <= std::chrono::milliseconds(0))
     throw core::settings_error("RECONCILE_INTERVAL must be positive");
@@ -131,7 +100,7 @@ run_config make_run_config(const core::settings& settings) {
   if (config.request_budget < 0) throw core::settings_error("RECONCILE_REQUEST_BUDGET must be 0 or more");
   if (config.commit_budget < 0) throw core::settings_error("RECONCILE_COMMIT_BUDGET must be 0 or more");
   for (const auto& hook : config.hooks)
-    if (hook.type == hook_reference::kind::app && settings.find("GITHUB_APP_ID").value_or("").empty())
+    if (hook.kind == hook_kind::app && settings.find("GITHUB_APP_ID").value_or("").empty())
       throw core::settings_error("RECONCILE_HOOKS: 'app' needs GitHub App credentials (GITHUB_APP_ID)");
   return config;
 }

@@ -2,6 +2,7 @@
 
 #include "core/settings.hpp"
 #include "reconciler/github_settings.hpp"
+#include "reconciler/redelivery_hooks.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -25,23 +26,10 @@ reconcile_target parse_target(std::string_view text);
 /// A list separated by commas or white space; empty entries are skipped. Pure.
 std::vector<reconcile_target> parse_targets(std::string_view list);
 
-/// A hook whose failed deliveries are redelivered: org/ORG/HOOK_ID, repo/OWNER/REPO/HOOK_ID, or
-/// app (the App's own hook; needs GitHub App credentials).
-struct hook_reference {
-  enum class kind { organization, repository, app };
-  kind type = kind::app;
-  std::string owner;
-  std::string repository;
-  std::int64_t hook_id = 0;
-};
-/// RECONCILE_HOOKS, separated by commas or white space; throws core::settings_error naming the
-/// faulty entry. Pure.
-std::vector<hook_reference> parse_hooks(std::string_view list);
-
 /// What a run does, validated.
 struct run_config {
   std::vector<reconcile_target> targets;  // RECONCILE_TARGETS (the table's are added per run)
-  std::vector<hook_reference> hooks;
+  std::vector<hook> hooks;                // RECONCILE_HOOKS (parse_hooks, redelivery_hooks.hpp)
   std::chrono::milliseconds interval{};
   double rate_limit_share = 0.5;          // of the remaining rate limit first seen in a pass
   std::int64_t request_budget = 0;        // requests that cost, per pass over all targets; 0: no cap

@@ -30,6 +30,17 @@ reconciler_metrics::reconciler_metrics(prometheus::Registry& registry)
                 .Register(registry)),
       events_published_(counter(registry, "tributary_reconciler_events_published_total",
                                 "Synthetic events the broker acknowledged.")),
+      redeliveries_(counter(registry, "tributary_reconciler_redeliveries_total",
+                            "Failed webhook deliveries GitHub accepted to redeliver "
+                            "(POST .../deliveries/{id}/attempts answered 202).")),
+      redeliveries_refused_(counter(registry, "tributary_reconciler_redeliveries_refused_total",
+                                    "Redeliveries GitHub refused (404/422: e.g. past its 3-day "
+                                    "window); not asked again.")),
+      hook_sweeps_(prometheus::BuildCounter()
+                       .Name("tributary_reconciler_hook_sweeps_total")
+                       .Help("Failed-delivery sweeps of RECONCILE_HOOKS hooks, by how they ended "
+                             "(complete, budget_exhausted, rate_limited, failed, skipped_locked).")
+                       .Register(registry)),
       runs_(prometheus::BuildCounter()
                 .Name("tributary_reconciler_runs_total")
                 .Help("Runs of one target, by outcome (complete, budget_exhausted, "
@@ -47,6 +58,10 @@ void reconciler_metrics::record(const run_record& run) {
   for (const auto& [resource, count] : run.gaps)
     gaps_.Add({{"resource", resource}}).Increment(static_cast<double>(count));
   events_published_.Increment(static_cast<double>(run.events_published));
+  redeliveries_.Increment(static_cast<double>(run.redeliveries));
+  redeliveries_refused_.Increment(static_cast<double>(run.redeliveries_refused));
+  for (const auto& [end, count] : run.hook_sweeps)
+    hook_sweeps_.Add({{"end", end}}).Increment(static_cast<double>(count));
   runs_.Add({{"outcome", run.outcome}}).Increment();
   run_duration_.Set(run.duration_seconds);
   if (run.outcome == "complete")

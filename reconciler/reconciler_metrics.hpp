@@ -22,6 +22,9 @@ class reconciler_metrics {
   prometheus::Gauge& rate_limit_remaining_;
   prometheus::Family<prometheus::Counter>& gaps_;
   prometheus::Counter& events_published_;
+  prometheus::Counter& redeliveries_;
+  prometheus::Counter& redeliveries_refused_;
+  prometheus::Family<prometheus::Counter>& hook_sweeps_;
   prometheus::Family<prometheus::Counter>& runs_;
   prometheus::Gauge& run_duration_;
   prometheus::Gauge& last_success_;

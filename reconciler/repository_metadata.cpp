@@ -1,5 +1,7 @@
 #include "reconciler/repository_metadata.hpp"
 
+#include "reconciler/repository_deletions.hpp"
+
 #include <rapidjson/writer.h>
 
 namespace tributary::reconciler {
@@ -94,6 +96,7 @@ synthetic_event repository_event(const rapidjson::Value& repository) {
 }
 
 std::vector<std::string> reconcile_repositories(target_context& context) {
+  const auto before = context.target.is_organization() ? listed_before(context) : std::set<std::string>{};
   const auto names = context.target.is_organization()
                          ? list_organization(context)
                          : std::vector<std::string>{context.target.text()};
@@ -117,6 +120,7 @@ std::vector<std::string> reconcile_repositories(target_context& context) {
     context.publisher.publish(repository_event(repository));
     context.log.debug("repository gap", {{"repository", full_name}});
   }
+  if (context.target.is_organization()) report_deleted_repositories(context, before, names);
   return names;
 }
 

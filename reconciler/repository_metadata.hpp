@@ -14,7 +14,9 @@ namespace tributary::reconciler {
 /// it or holds other values (stargazers_count, forks_count, open_issues_count, default_branch,
 /// archived, updated_at), publishes a synthetic `repository` event (action "edited": the worker's
 /// fold upserts the repository for every action but "deleted"). A 304 means nothing changed since
-/// the last comparison, and publishes nothing. Returns the target's repositories' full names.
+/// the last comparison, and publishes nothing. For an organisation, a repository its last listing
+/// had, this one lacks, and GitHub answers 404 for is reported deleted (repository_deletions.hpp).
+/// Returns the target's repositories' full names.
 std::vector<std::string> reconcile_repositories(target_context& context);
 
 /// The webhook-shaped event for the REST repository object `repository`:

@@ -22,6 +22,16 @@ namespace {
 constexpr const char* insert_ledger = "apply_insert_ledger";
 constexpr const char* insert_dead_letter = "apply_insert_dead_letter";
 
+/// payload.repository.full_name, for the ledger's repository column (admin.webhook_coverage).
+std::optional<std::string> repository_of(const rapidjson::Document& payload) {
+  if (!payload.IsObject()) return std::nullopt;
+  const auto repository = payload.FindMember("repository");
+  if (repository == payload.MemberEnd() || !repository->value.IsObject()) return std::nullopt;
+  const auto name = repository->value.FindMember("full_name");
+  if (name == repository->value.MemberEnd() || !name->value.IsString()) return std::nullopt;
+  return std::string(name->value.GetString(), name->value.GetStringLength());
+}
+
 /// The message's headers as a JSON object; bytes outside printable ASCII become '?', so that the
 /// jsonb column accepts whatever a producer sent.
 std::string headers_json(const incoming_message& message) {
@@ -89,9 +99,9 @@ void batch_applier::prepare(pqxx::connection& connection) {
   // inserted, and RETURNING names it once.
   connection.prepare(insert_ledger, R"sql(
     INSERT INTO github.deliveries (delivery_id, event, action, source, received_at, folded,
-      kafka_topic, kafka_partition, kafka_offset)
+      kafka_topic, kafka_partition, kafka_offset, repository)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-                         $6::boolean[], $7::text[], $8::integer[], $9::bigint[])
+                         $6::boolean[], $7::text[], $8::integer[], $9::bigint[], $10::text[])
     ON CONFLICT (delivery_id) DO NOTHING
     RETURNING delivery_id)sql");
   connection.prepare(insert_dead_letter, R"sql(
@@ -174,7 +184,7 @@ void batch_applier::apply_once(const std::vector<std::size_t>& run, batch_outcom
   pqxx::work work(session_.connection());
 
   // The ledger decides which deliveries are new.
-  pg_array ids, events, actions, sources, received, folded, topics, partitions, offsets;
+  pg_array ids, events, actions, sources, received, folded, topics, partitions, offsets, repositories;
   for (const auto index : run) {
     const auto& decoded = decoded_[index].decoded;
     if (!decoded) continue;
@@ -188,13 +198,14 @@ void batch_applier::apply_once(const std::vector<std::size_t>& run, batch_outcom
     topics.add(message.topic);
     partitions.add(static_cast<std::int64_t>(message.partition));
     offsets.add(message.offset);
+    repositories.add(repository_of(decoded->payload));
   }
   std::unordered_set<std::string> fresh;
   if (ids.size() > 0) {
     for (const auto& row :
          work.exec_prepared(insert_ledger, ids.str(), events.str(), actions.str(), sources.str(),
                             received.str(), folded.str(), topics.str(), partitions.str(),
-                            offsets.str()))
+                            offsets.str(), repositories.str()))
       fresh.insert(row[0].as<std::string>());
   }
 

@@ -30,16 +30,17 @@ TEST(reconcile_settings, targets_are_organisations_or_repositories) {
 TEST(reconcile_settings, hooks_follow_the_three_forms) {
   const auto hooks = parse_hooks("org/octo-org/12, repo/octo-org/hello/34 app");
   ASSERT_EQ(hooks.size(), 3u);
-  EXPECT_EQ(hooks[0].type, hook_reference::kind::organization);
+  EXPECT_EQ(hooks[0].kind, hook_kind::organization);
   EXPECT_EQ(hooks[0].owner, "octo-org");
   EXPECT_EQ(hooks[0].hook_id, 12);
-  EXPECT_EQ(hooks[1].type, hook_reference::kind::repository);
-  EXPECT_EQ(hooks[1].repository, "hello");
+  EXPECT_EQ(hooks[1].kind, hook_kind::repository);
+  EXPECT_EQ(hooks[1].repo, "hello");
   EXPECT_EQ(hooks[1].hook_id, 34);
-  EXPECT_EQ(hooks[2].type, hook_reference::kind::app);
+  EXPECT_EQ(hooks[2].kind, hook_kind::app);
   for (const auto* bad : {"org/octo-org", "org/octo-org/x", "org/octo-org/0", "repo/a/1",
                           "user/a/1", "app/1", "org/octo-org/12/extra"})
-    EXPECT_THROW(parse_hooks(bad), core::settings_error) << bad;
+    EXPECT_THROW(parse_hooks(bad), hook_entry_error) << bad;
+  EXPECT_THROW(config_from({{"RECONCILE_HOOKS", "org/octo-org"}}), core::settings_error);
 }
 
 TEST(reconcile_settings, defaults_and_validation) {

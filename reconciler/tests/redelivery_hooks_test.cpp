@@ -1,6 +1,7 @@
 #include "reconciler/app_jwt.hpp"
 #include "reconciler/redelivery_app_auth.hpp"
 #include "reconciler/redelivery_hooks.hpp"
+#include "reconciler/redelivery_run.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -116,6 +117,62 @@ TEST(redelivery_hooks, the_app_hooks_client_carries_a_fresh_app_jwt_as_its_beare
   ASSERT_TRUE(claims.IsObject());
   EXPECT_STREQ(claims["iss"].GetString(), "4242");
   EXPECT_EQ(claims["exp"].GetInt64(), 1'800'000'000 + 9 * 60);
+}
+
+TEST(redelivery_run, a_hook_is_counted_with_its_repository_else_its_organisation_else_alone) {
+  const auto targets = parse_targets("acme/web, other, acme");
+  EXPECT_EQ(hook_owner(parse_hook("org/acme/1"), targets), 2u);
+  EXPECT_EQ(hook_owner(parse_hook("repo/acme/web/2"), targets), 0u);
+  EXPECT_EQ(hook_owner(parse_hook("repo/acme/api/3"), targets), 2u);
+  EXPECT_EQ(hook_owner(parse_hook("repo/other/api/4"), targets), 1u);
+  EXPECT_EQ(hook_owner(parse_hook("org/elsewhere/5"), targets), std::nullopt);
+  EXPECT_EQ(hook_owner(parse_hook("app"), parse_targets("app")), std::nullopt);  // never an org named app
+  EXPECT_EQ(hook_owner(parse_hook("org/web/6"), parse_targets("acme/web")), std::nullopt);
+  EXPECT_NE(hook_lock_name(parse_hook("org/acme/1")).find(' '), std::string::npos);  // no target has one
+}
+
+TEST(redelivery_run, a_sweep_adds_its_counts_and_makes_the_row_as_grave_as_its_end) {
+  const auto h = parse_hook("org/acme/1");
+  run_record record;
+  record.outcome = "complete";
+  record.requests = 3;
+  hook_sweep done;
+  done.outcome = redelivery_outcome{};
+  done.outcome->redelivered = 2;
+  done.outcome->refused = 1;
+  done.requests = 4;
+  done.rate_limit_remaining = 17;
+  count_sweep(record, h, done, false);
+  EXPECT_EQ(record.outcome, "complete");
+  EXPECT_EQ(record.requests, 7);
+  EXPECT_EQ(record.redeliveries, 2);
+  EXPECT_EQ(record.redeliveries_refused, 1);
+  EXPECT_EQ(record.rate_limit_remaining, 17);
+  EXPECT_EQ(record.hook_sweeps.at("complete"), 1);
+
+  hook_sweep cut = done;
+  cut.outcome->end = sweep_end::budget_exhausted;
+  count_sweep(record, h, cut, false);
+  EXPECT_EQ(record.outcome, "budget_exhausted");
+  EXPECT_EQ(record.redeliveries, 4);
+  hook_sweep locked;
+  locked.locked_out = true;
+  count_sweep(record, h, locked, false);
+  EXPECT_EQ(record.outcome, "budget_exhausted");  // less grave: unchanged
+  EXPECT_EQ(record.hook_sweeps.at("skipped_locked"), 1);
+  hook_sweep failed;
+  failed.error = "GitHub answered 404: Not Found";
+  count_sweep(record, h, failed, false);
+  EXPECT_EQ(record.outcome, "failed");
+  EXPECT_NE(record.detail.find("hook org/acme/1: GitHub answered 404"), std::string::npos) << record.detail;
+  EXPECT_EQ(record.hook_sweeps.at("failed"), 1);
+
+  run_record own;  // a row of its own starts running
+  count_sweep(own, h, cut, true);
+  EXPECT_EQ(own.outcome, "stopped");
+  run_record skipped;
+  count_sweep(skipped, h, locked, false);
+  EXPECT_EQ(skipped.outcome, "skipped_locked");
 }
 
 }  // namespace

@@ -43,7 +43,12 @@ struct fake_github::state {
   fake_github_content content;
   std::int64_t remaining = 0;
   clock_type::time_point reset;
-  std::deque<injected_answer> injected;
+  struct injection {
+    injected_answer answer;
+    std::string location;  // of a redirect
+    bool drop_connection = false;
+  };
+  std::deque<injection> injected;
   bool close_after_each = false;
   bool drop_silently = false;
   std::vector<recorded_request> records;
@@ -186,6 +191,9 @@ response_type make_answer(http::status status, const request_type& request, std:
   return response;
 }
 
+// Marks an answer that must not be sent: the connection is closed instead (injected_answer).
+constexpr const char* drop_marker = "x-fake-drop-connection";
+
 // Everything the fake answers, decided under the state's lock.
 response_type answer(fake_github::state& state, const request_type& request) {
   std::lock_guard lock(state.mutex);
@@ -248,20 +256,34 @@ response_type answer(fake_github::state& state, const request_type& request) {
     return finish(make_answer(http::status::created, request, compact(value)), false);
   }
 
-  bool authorized = options.tokens.contains(bearer);
+  // The App's own hook answers the App's JWT only ("You must use a JWT to access this endpoint").
+  const bool app_hook = path.starts_with("/app/hook/");
+  bool authorized = app_hook ? verify_jwt(options, bearer, now) : options.tokens.contains(bearer);
   if (const auto installation = state.installation_tokens.find(bearer);
-      installation != state.installation_tokens.end())
+      !app_hook && installation != state.installation_tokens.end())
     authorized = now < installation->second;
   if (!authorized)
     return finish(make_answer(http::status::unauthorized, request, message_body("Bad credentials")), false);
 
   if (!state.injected.empty()) {
-    auto& injected = state.injected.front();
-    auto response = make_answer(
-        static_cast<http::status>(injected.status), request,
-        message_body("You have exceeded a secondary rate limit. Please wait a few minutes before you try again."));
-    if (injected.retry_after) response.set(http::field::retry_after, std::to_string(*injected.retry_after));
-    if (--injected.count <= 0) state.injected.pop_front();
+    const auto injected = state.injected.front();
+    if (--state.injected.front().answer.count <= 0) state.injected.pop_front();
+    const auto status = injected.answer.status;
+    if (injected.drop_connection) {
+      record.status = 0;
+      state.records.push_back(record);
+      response_type dropped;
+      dropped.set(drop_marker, "1");
+      return dropped;
+    }
+    const char* message =
+        status >= 500                   ? "Server Error"
+        : status >= 300 && status < 400 ? "Moved Permanently"
+                                        : "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
+    auto response = make_answer(static_cast<http::status>(status), request, message_body(message));
+    if (injected.answer.retry_after)
+      response.set(http::field::retry_after, std::to_string(*injected.answer.retry_after));
+    if (!injected.location.empty()) response.set(http::field::location, injected.location);
     return finish(std::move(response), false);
   }
   if (state.remaining <= 0)
@@ -281,6 +303,15 @@ response_type answer(fake_github::state& state, const request_type& request) {
         if (options.on_redelivery) options.on_redelivery({org, hook, delivery});
         return finish(make_answer(http::status::accepted, request, "{}"), true);
       }
+    }
+    // POST /app/hook/deliveries/{delivery_id}/attempts
+    std::int64_t app_delivery = 0;
+    if (app_hook && text.ends_with("/attempts") &&
+        std::sscanf(text.c_str(), "/app/hook/deliveries/%ld/attempts", &app_delivery) == 1 &&
+        state.content.has_delivery("", 0, app_delivery)) {
+      state.attempts.push_back(text);
+      if (options.on_redelivery) options.on_redelivery({"", 0, app_delivery});
+      return finish(make_answer(http::status::accepted, request, "{}"), true);
     }
     return finish(make_answer(http::status::not_found, request, message_body("Not Found")), true);
   }
@@ -341,6 +372,7 @@ asio::awaitable<void> converse(fake_github::state* state, Stream& stream) {
     (void)read;
     if (read_ec) co_return;
     auto response = answer(*state, request);
+    if (response.count(drop_marker) != 0) co_return;
     bool close;
     bool drop;
     {
@@ -421,7 +453,17 @@ void fake_github::edit(const std::function<void(fake_github_content&)>& change) 
 
 void fake_github::inject(injected_answer answer) {
   std::lock_guard lock(state_->mutex);
-  state_->injected.push_back(answer);
+  state_->injected.push_back({answer, {}, false});
+}
+
+void fake_github::inject_redirect(unsigned status, std::string location) {
+  std::lock_guard lock(state_->mutex);
+  state_->injected.push_back({{status, std::nullopt, 1}, std::move(location), false});
+}
+
+void fake_github::inject_dropped_connection(int count) {
+  std::lock_guard lock(state_->mutex);
+  state_->injected.push_back({{0, std::nullopt, count}, {}, true});
 }
 
 void fake_github::exhaust_primary(std::chrono::seconds reset_in) {

@@ -52,8 +52,9 @@ struct recorded_request {
   unsigned status = 0;
 };
 
-/// An answer to give instead of the real one, once for each of the next `count` requests
-/// (a secondary rate limit: 403 or 429, with or without retry-after).
+/// An answer to give instead of the real one, once for each of the next `count` requests: a
+/// secondary rate limit (403 or 429, with or without retry-after) or a server error (502, 503,
+/// 504, with or without retry-after).
 struct injected_answer {
   unsigned status = 403;
   std::optional<int> retry_after;
@@ -82,6 +83,11 @@ class fake_github {
   void edit(const std::function<void(fake_github_content&)>& change);
 
   void inject(injected_answer answer);
+  /// Answers the next request with a redirect (301, 302, 307) to `location`, an absolute URL.
+  void inject_redirect(unsigned status, std::string location);
+  /// Closes the connection of each of the next `count` requests once read, answering nothing (a
+  /// transport error for the client); recorded with status 0.
+  void inject_dropped_connection(int count);
   /// Spends the primary limit now: every request is refused until `reset_in` has passed.
   void exhaust_primary(std::chrono::seconds reset_in);
   /// Closes each connection after its answer (a server that does not keep connections alive).

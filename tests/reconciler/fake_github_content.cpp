@@ -121,6 +121,34 @@ int fake_github_content::commit_deletions(std::string_view sha) {
   return static_cast<int>(std::hash<std::string_view>{}(sha) / 500 % 200);
 }
 
+namespace {
+
+// GET …/hooks/{id}/deliveries (or /app/hook/deliveries): cursor pages of `deliveries`, newest first.
+fake_resource deliveries_listing(std::vector<fake_delivery> deliveries) {
+  fake_resource resource;
+  resource.list = true;
+  resource.cursor_paged = true;
+  resource.count = deliveries.size();
+  resource.cursor_of = [deliveries](std::size_t index) { return deliveries[index].id; };
+  resource.item = [deliveries](std::size_t index) {
+    const auto& delivery = deliveries[index];
+    rapidjson::Document document;
+    auto& allocator = document.GetAllocator();
+    auto value = openapi_examples::get().object("hook-delivery-items", allocator);
+    set(value, "id", delivery.id, allocator);
+    set(value, "guid", delivery.guid, allocator);
+    set(value, "status_code", delivery.status_code, allocator);
+    set(value, "status", delivery.status_code == 200 ? "OK" : "Invalid HTTP Response: " + std::to_string(delivery.status_code), allocator);
+    set(value, "event", delivery.event, allocator);
+    if (value.HasMember("redelivery")) value["redelivery"].SetBool(false);
+    set(value, "delivered_at", at_hour(index), allocator);
+    return compact(value);
+  };
+  return resource;
+}
+
+}  // namespace
+
 bool fake_github_content::has_delivery(std::string_view org, std::int64_t hook_id, std::int64_t delivery_id) const {
   const auto hook = hooks_.find({std::string(org), hook_id});
   if (hook == hooks_.end()) return false;
@@ -134,6 +162,11 @@ std::optional<fake_resource> fake_github_content::find(std::string_view path,
                                                        std::string_view accept) const {
   if (world_)
     if (auto found = find_in_world(*world_, path, query, accept)) return found;
+  if (path == "/app/hook/deliveries") {  // the App's own hook: add_hook("", 0, …)
+    const auto hook = hooks_.find({std::string(), 0});
+    if (hook == hooks_.end()) return std::nullopt;
+    return deliveries_listing(hook->second);
+  }
   const auto segments = segments_of(path);
   const auto size = segments.size();
   fake_resource resource;
@@ -168,26 +201,7 @@ std::optional<fake_resource> fake_github_content::find(std::string_view path,
       if (!hook_id) return std::nullopt;
       const auto hook = hooks_.find({org, *hook_id});
       if (hook == hooks_.end()) return std::nullopt;
-      const auto deliveries = hook->second;
-      resource.list = true;
-      resource.cursor_paged = true;
-      resource.count = deliveries.size();
-      resource.cursor_of = [deliveries](std::size_t index) { return deliveries[index].id; };
-      resource.item = [deliveries](std::size_t index) {
-        const auto& delivery = deliveries[index];
-        rapidjson::Document document;
-        auto& allocator = document.GetAllocator();
-        auto value = openapi_examples::get().object("hook-delivery-items", allocator);
-        set(value, "id", delivery.id, allocator);
-        set(value, "guid", delivery.guid, allocator);
-        set(value, "status_code", delivery.status_code, allocator);
-        set(value, "status", delivery.status_code == 200 ? "OK" : "Invalid HTTP Response: " + std::to_string(delivery.status_code), allocator);
-        set(value, "event", delivery.event, allocator);
-        if (value.HasMember("redelivery")) value["redelivery"].SetBool(false);
-        set(value, "delivered_at", at_hour(index), allocator);
-        return compact(value);
-      };
-      return resource;
+      return deliveries_listing(hook->second);
     }
     return std::nullopt;
   }

@@ -50,6 +50,7 @@ class fake_github_content {
  public:
   void add_organization(const std::string& login) { organizations_.insert(login); }
   void add_repository(fake_repository repository);  // replaces one of the same name
+  /// An organisation's hook; org "" and hook_id 0 is the App's own hook (GET /app/hook/deliveries).
   void add_hook(const std::string& org, std::int64_t hook_id, std::vector<fake_delivery> newest_first);
 
   /// Serves `world` (world_rest.hpp) before anything added otherwise; null serves none.
