@@ -1,6 +1,7 @@
 #include "reconciler/default_branch_commits.hpp"
 
-#include "reconciler/history_walk.hpp"
+#include "reconciler/rest_json.hpp"
+#include "reconciler/watermark_walk.hpp"
 
 #include <set>
 
@@ -42,9 +43,9 @@ synthetic_event default_branch_commit_event(const Value& repository, const Value
 
 void reconcile_default_branch_commits(target_context& context, const known_repository& repository) {
   walk_to_watermark(
-      context, "/repos/" + repository.full_name + "/commits", "commits:" + repository.full_name,
-      [](const Value& item) { return string_of(item, "sha"); },
-      [&](const page_items& items) {
+      context, "commits:" + repository.full_name, "/repos/" + repository.full_name + "/commits",
+      newest_first_by_key([](const Value& item) { return string_of(item, "sha"); }),
+      [&](const page_items& items, bool) {
         std::string shas = "{";
         for (const auto* item : items) {
           if (shas.size() > 1) shas += ',';

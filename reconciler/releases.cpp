@@ -1,6 +1,7 @@
 #include "reconciler/releases.hpp"
 
-#include "reconciler/history_walk.hpp"
+#include "reconciler/rest_json.hpp"
+#include "reconciler/watermark_walk.hpp"
 
 namespace tributary::reconciler {
 namespace {
@@ -61,12 +62,9 @@ synthetic_event release_event(const Value& repository, const Value& release) {
 
 void reconcile_releases(target_context& context, const known_repository& repository) {
   walk_to_watermark(
-      context, "/repos/" + repository.full_name + "/releases", "releases:" + repository.full_name,
-      [](const Value& item) {
-        const auto* id = member_of(item, "id");
-        return id && id->IsInt64() ? std::to_string(id->GetInt64()) : std::string();
-      },
-      [&](const page_items& items) {
+      context, "releases:" + repository.full_name, "/repos/" + repository.full_name + "/releases",
+      newest_first_by_key([](const Value& item) { return text_of_member(item, "id"); }),
+      [&](const page_items& items, bool) {
         for (const auto* item : items) {
           const auto* id = member_of(*item, "id");
           if (id == nullptr || !id->IsInt64() || is_current(context.database, *item)) continue;

@@ -1,7 +1,8 @@
 #include "reconciler/teams.hpp"
 
 #include "core/bounded_json.hpp"
-#include "reconciler/history_walk.hpp"
+#include "reconciler/rest_json.hpp"
+#include "reconciler/watermark_walk.hpp"
 
 namespace tributary::reconciler {
 namespace {
@@ -99,7 +100,7 @@ void reconcile_teams(target_context& context, const Value& organization) {
   // The teams of the listing, as compact JSON lines (kept for the runs its 304 answers).
   std::string listed;
   const bool changed = walk_to_watermark(
-      context, "/orgs/" + login + "/teams", "teams:" + login, nullptr, [&](const page_items& items) {
+      context, "teams:" + login, "/orgs/" + login + "/teams", whole_list, [&](const page_items& items, bool) {
         for (const auto* team : items) {
           if (!id_of(*team) || optional_text(*team, "slug").value_or("").empty()) continue;
           if (!listed.empty()) listed += '\n';
@@ -122,8 +123,9 @@ void reconcile_teams(target_context& context, const Value& organization) {
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
     const auto slug = *optional_text(team, "slug");
     const auto team_id = *id_of(team);
-    walk_to_watermark(context, "/orgs/" + login + "/teams/" + slug + "/members",
-                      "team_members:" + login + "/" + slug, nullptr, [&](const page_items& items) {
+    walk_to_watermark(context, "team_members:" + login + "/" + slug,
+                      "/orgs/" + login + "/teams/" + slug + "/members", whole_list,
+                      [&](const page_items& items, bool) {
                         for (const auto* member : items) {
                           const auto user_id = id_of(*member);
                           if (!user_id || is_active_member(context.database, team_id, *user_id)) continue;

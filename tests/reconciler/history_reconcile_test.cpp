@@ -215,8 +215,11 @@ TEST_F(history_reconcile, a_partly_delivered_history_is_backfilled_to_what_all_w
   for (const auto& repository : world_->repositories) commits += static_cast<long long>(repository.commits.size());
   EXPECT_EQ(full_runs[0].gaps, (std::map<std::string, long long>{{"commit_stats", commits},
                                                                     {"commits", 0},
+                                                                    {"issues", 0},
+                                                                    {"pull_requests", 0},
                                                                     {"releases", 0},
                                                                     {"repository", 0},
+                                                                    {"reviews", 0},
                                                                     {"stars", 0},
                                                                     {"teams", 0}}));
   std::cout << "full history: first run " << full_runs[0].requests << " requests ("
