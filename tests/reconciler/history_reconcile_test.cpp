@@ -18,17 +18,14 @@ using namespace std::chrono_literals;
 
 constexpr const char* organization = "history-org";
 
-world_sizes small_world() {
-  world_sizes sizes;
-  sizes.repositories = 2;
-  sizes.pushes_per_repository = 5;
-  sizes.pulls_per_repository = 0;
-  sizes.issues_per_repository = 0;
-  sizes.stars_per_repository = 4;
-  sizes.releases_per_repository = 2;
-  sizes.teams = 2;
-  return sizes;
-}
+/// History only: no pull request, no issue.
+constexpr world_sizes small_world{.repositories = 2,
+                                  .pushes_per_repository = 5,
+                                  .pulls_per_repository = 0,
+                                  .issues_per_repository = 0,
+                                  .stars_per_repository = 4,
+                                  .releases_per_repository = 2,
+                                  .teams = 2};
 
 /// The rows of the history tables that say what GitHub holds (not when or through which delivery
 /// the worker learnt it), one string a row, sorted.
@@ -98,7 +95,7 @@ class history_reconcile : public ::testing::Test {
 };
 
 TEST_F(history_reconcile, a_partly_delivered_history_is_backfilled_to_what_all_webhooks_give) {
-  serve(small_world());
+  serve(small_world);
   const auto all = history_deliveries(*world_);
   const auto part = half_delivered_since_the_hook(all);
   ASSERT_LT(part.size(), all.size() / 2);
@@ -165,15 +162,13 @@ TEST_F(history_reconcile, a_partly_delivered_history_is_backfilled_to_what_all_w
 
 TEST_F(history_reconcile, runs_cut_short_by_the_budget_lose_nothing) {
   // One repository with two pages of commits; nothing was ever delivered.
-  world_sizes sizes;
-  sizes.repositories = 1;
-  sizes.pushes_per_repository = 60;
-  sizes.pulls_per_repository = 0;
-  sizes.issues_per_repository = 0;
-  sizes.stars_per_repository = 3;
-  sizes.releases_per_repository = 1;
-  sizes.teams = 1;
-  serve(sizes);
+  serve({.repositories = 1,
+         .pushes_per_repository = 60,
+         .pulls_per_repository = 0,
+         .issues_per_repository = 0,
+         .stars_per_repository = 3,
+         .releases_per_repository = 1,
+         .teams = 1});
   const auto& repository = world_->repositories.front();
   ASSERT_GT(repository.commits.size(), 100u);
   pipeline database("history_budget");

@@ -20,17 +20,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-world_sizes tracker_sizes() {
-  world_sizes sizes;
-  sizes.repositories = 2;
-  sizes.pushes_per_repository = 0;
-  sizes.pulls_per_repository = 8;
-  sizes.issues_per_repository = 8;
-  sizes.stars_per_repository = 0;
-  sizes.releases_per_repository = 0;
-  sizes.teams = 0;
-  return sizes;
-}
+/// Pull requests and issues only.
+constexpr world_sizes tracker_sizes{.repositories = 2,
+                                    .pushes_per_repository = 0,
+                                    .pulls_per_repository = 8,
+                                    .issues_per_repository = 8,
+                                    .stars_per_repository = 0,
+                                    .releases_per_repository = 0,
+                                    .teams = 0};
 
 /// The entity rows of the tables pull requests, reviews and issues fold into, without the
 /// bookkeeping columns (seen_*, version_*), each row as one string.
@@ -77,7 +74,7 @@ std::map<std::string, std::vector<std::string>> tracker_views(const std::string&
 class tracker_reconcile : public ::testing::Test {
  protected:
   void SetUp() override {
-    world_ = std::make_shared<const github_world>(build_world("tracker-org", tracker_sizes()));
+    world_ = std::make_shared<const github_world>(build_world("tracker-org", tracker_sizes));
     fake_ = std::make_unique<fake_github>();
     fake_->edit([&](fake_github_content& content) { content.set_world(world_); });
     deliveries_ = tracker_deliveries(*world_);
@@ -182,7 +179,7 @@ TEST_F(tracker_reconcile, a_partly_delivered_history_reconciled_equals_the_whole
   EXPECT_EQ(kinds["pull"], run.gaps_of("pull_requests"));
   EXPECT_LT(kinds["pull"], static_cast<int>(pulls));
   std::cout << "tracker-org (2 repositories, " << pulls << " pull requests, "
-            << world_->repositories.size() * tracker_sizes().issues_per_repository
+            << world_->repositories.size() * tracker_sizes.issues_per_repository
             << " issues; partial history): first run " << first.size() << " requests (pull lists "
             << kinds["pulls"] << ", pull requests read " << kinds["pull"] << ", review lists "
             << kinds["reviews"] << ", issue lists " << kinds["issues"] << ", other " << kinds["other"]
