@@ -8,12 +8,6 @@ namespace {
 
 using rapidjson::Value;
 
-std::optional<std::string> optional_text(const Value& object, const char* key) {
-  const auto* value = member_of(object, key);
-  if (value == nullptr || !value->IsString()) return std::nullopt;
-  return std::string(value->GetString(), value->GetStringLength());
-}
-
 std::optional<bool> optional_flag(const Value& object, const char* key) {
   const auto* value = member_of(object, key);
   if (value == nullptr || !value->IsBool()) return std::nullopt;
@@ -30,10 +24,10 @@ bool is_current(pqxx::connection& database, const Value& release) {
       "AND prerelease IS NOT DISTINCT FROM $5 AND author_login IS NOT DISTINCT FROM $6 "
       "AND created_at IS NOT DISTINCT FROM $7::timestamptz "
       "AND published_at IS NOT DISTINCT FROM $8::timestamptz",
-      release["id"].GetInt64(), string_of(release, "tag_name"), optional_text(release, "name"),
+      release["id"].GetInt64(), string_of(release, "tag_name"), optional_string_of(release, "name"),
       optional_flag(release, "draft"), optional_flag(release, "prerelease"),
-      author ? optional_text(*author, "login") : std::nullopt, optional_text(release, "created_at"),
-      optional_text(release, "published_at"));
+      author ? optional_string_of(*author, "login") : std::nullopt, optional_string_of(release, "created_at"),
+      optional_string_of(release, "published_at"));
   return !rows.empty();
 }
 

@@ -13,6 +13,12 @@ std::string string_of(const rapidjson::Value& object, const char* key) {
   return value != nullptr && value->IsString() ? value->GetString() : "";
 }
 
+std::optional<std::string> optional_string_of(const rapidjson::Value& object, const char* key) {
+  const auto* value = member_of(object, key);
+  if (value == nullptr || !value->IsString()) return std::nullopt;
+  return std::string(value->GetString(), value->GetStringLength());
+}
+
 std::string text_of_member(const rapidjson::Value& object, const char* key) {
   const auto* value = member_of(object, key);
   if (value == nullptr) return "";

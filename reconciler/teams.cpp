@@ -15,12 +15,6 @@ std::optional<std::int64_t> id_of(const Value& object) {
   return id->GetInt64();
 }
 
-std::optional<std::string> optional_text(const Value& object, const char* key) {
-  const auto* value = member_of(object, key);
-  if (value == nullptr || !value->IsString()) return std::nullopt;
-  return std::string(value->GetString(), value->GetStringLength());
-}
-
 std::optional<std::int64_t> parent_id(const Value& team) {
   const auto* parent = member_of(team, "parent");
   return parent ? id_of(*parent) : std::nullopt;
@@ -46,8 +40,8 @@ std::string team_gap(pqxx::connection& database, const std::string& organization
       "AND slug IS NOT DISTINCT FROM $3 AND name IS NOT DISTINCT FROM $4 "
       "AND privacy IS NOT DISTINCT FROM $5 AND permission IS NOT DISTINCT FROM $6 "
       "AND parent_id IS NOT DISTINCT FROM $7 FROM github.teams WHERE id = $1",
-      *id_of(team), organization, optional_text(team, "slug"), optional_text(team, "name"),
-      optional_text(team, "privacy"), optional_text(team, "permission"), parent_id(team));
+      *id_of(team), organization, optional_string_of(team, "slug"), optional_string_of(team, "name"),
+      optional_string_of(team, "privacy"), optional_string_of(team, "permission"), parent_id(team));
   if (rows.empty()) return "created";
   return rows[0][0].as<bool>() ? "" : "edited";
 }
@@ -65,9 +59,9 @@ synthetic_event team_event(const Value& organization, const Value& team, const s
   if (!id) throw api_error(0, "a listed team lacks its id");
   const auto parent = parent_id(team);
   const auto version = version_hash(
-      optional_text(team, "slug").value_or("") + '\n' + optional_text(team, "name").value_or("") +
-      '\n' + optional_text(team, "privacy").value_or("") + '\n' +
-      optional_text(team, "permission").value_or("") + '\n' +
+      optional_string_of(team, "slug").value_or("") + '\n' + optional_string_of(team, "name").value_or("") +
+      '\n' + optional_string_of(team, "privacy").value_or("") + '\n' +
+      optional_string_of(team, "permission").value_or("") + '\n' +
       (parent ? std::to_string(*parent) : std::string()));
   synthetic_event message{"team", "reconciler:team:" + std::to_string(*id) + ":" + version,
                           rapidjson::Document(rapidjson::kObjectType)};
@@ -102,7 +96,7 @@ void reconcile_teams(target_context& context, const Value& organization) {
   const bool changed = walk_to_watermark(
       context, "teams:" + login, "/orgs/" + login + "/teams", whole_list, [&](const page_items& items, bool) {
         for (const auto* team : items) {
-          if (!id_of(*team) || optional_text(*team, "slug").value_or("").empty()) continue;
+          if (!id_of(*team) || optional_string_of(*team, "slug").value_or("").empty()) continue;
           if (!listed.empty()) listed += '\n';
           listed += to_json(*team);
           const auto action = team_gap(context.database, login, *team);
@@ -121,7 +115,7 @@ void reconcile_teams(target_context& context, const Value& organization) {
     if (!core::parse_bounded_json(team, std::string(rest.substr(0, end))).ok())
       throw std::runtime_error("github.reconcile_watermarks holds a team that is no JSON");
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-    const auto slug = *optional_text(team, "slug");
+    const auto slug = *optional_string_of(team, "slug");
     const auto team_id = *id_of(team);
     walk_to_watermark(context, "team_members:" + login + "/" + slug,
                       "/orgs/" + login + "/teams/" + slug + "/members", whole_list,
