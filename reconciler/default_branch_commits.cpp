@@ -9,15 +9,15 @@ namespace tributary::reconciler {
 
 using rapidjson::Value;
 
-synthetic_event default_branch_commit_event(const Value& repository, const Value& commit) {
+synthetic_event push_of_one_commit(const Value& repository, const Value& commit, const std::string& kind) {
   const auto sha = string_of(commit, "sha");
   const auto* detail = member_of(commit, "commit");
   const auto* author = detail ? member_of(*detail, "author") : nullptr;
   if (sha.empty() || author == nullptr || string_of(*author, "date").empty())
-    throw api_error(0, "a listed commit lacks its sha, author or date");
+    throw api_error(0, "a commit lacks its sha, author or date");
 
   synthetic_event message{"push",
-                          "reconciler:push:" + std::to_string(repository["id"].GetInt64()) + ":" + sha,
+                          "reconciler:" + kind + ":" + std::to_string(repository["id"].GetInt64()) + ":" + sha,
                           rapidjson::Document(rapidjson::kObjectType)};
   auto& allocator = message.payload.GetAllocator();
   Value pushed(rapidjson::kObjectType);
@@ -39,6 +39,10 @@ synthetic_event default_branch_commit_event(const Value& repository, const Value
   message.payload.AddMember("repository", Value(repository, allocator), allocator);
   message.payload.AddMember("commits", commits, allocator);
   return message;
+}
+
+synthetic_event default_branch_commit_event(const Value& repository, const Value& commit) {
+  return push_of_one_commit(repository, commit, "push");
 }
 
 void reconcile_default_branch_commits(target_context& context, const known_repository& repository) {
