@@ -1,6 +1,7 @@
 #include "reconciler/default_branch_commits.hpp"
 
-#include "reconciler/history_walk.hpp"
+#include "reconciler/rest_json.hpp"
+#include "reconciler/watermark_walk.hpp"
 
 #include <set>
 
@@ -8,15 +9,15 @@ namespace tributary::reconciler {
 
 using rapidjson::Value;
 
-synthetic_event default_branch_commit_event(const Value& repository, const Value& commit) {
+synthetic_event push_of_one_commit(const Value& repository, const Value& commit, const std::string& kind) {
   const auto sha = string_of(commit, "sha");
   const auto* detail = member_of(commit, "commit");
   const auto* author = detail ? member_of(*detail, "author") : nullptr;
   if (sha.empty() || author == nullptr || string_of(*author, "date").empty())
-    throw api_error(0, "a listed commit lacks its sha, author or date");
+    throw api_error(0, "a commit lacks its sha, author or date");
 
   synthetic_event message{"push",
-                          "reconciler:push:" + std::to_string(repository["id"].GetInt64()) + ":" + sha,
+                          "reconciler:" + kind + ":" + std::to_string(repository["id"].GetInt64()) + ":" + sha,
                           rapidjson::Document(rapidjson::kObjectType)};
   auto& allocator = message.payload.GetAllocator();
   Value pushed(rapidjson::kObjectType);
@@ -40,11 +41,15 @@ synthetic_event default_branch_commit_event(const Value& repository, const Value
   return message;
 }
 
+synthetic_event default_branch_commit_event(const Value& repository, const Value& commit) {
+  return push_of_one_commit(repository, commit, "push");
+}
+
 void reconcile_default_branch_commits(target_context& context, const known_repository& repository) {
   walk_to_watermark(
-      context, "/repos/" + repository.full_name + "/commits", "commits:" + repository.full_name,
-      [](const Value& item) { return string_of(item, "sha"); },
-      [&](const page_items& items) {
+      context, "commits:" + repository.full_name, "/repos/" + repository.full_name + "/commits",
+      newest_first_by_key([](const Value& item) { return string_of(item, "sha"); }),
+      [&](const page_items& items, bool) {
         std::string shas = "{";
         for (const auto* item : items) {
           if (shas.size() > 1) shas += ',';

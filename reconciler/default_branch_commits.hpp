@@ -1,6 +1,6 @@
 #pragma once
 
-#include "reconciler/history_walk.hpp"
+#include "reconciler/event_repository.hpp"
 
 #include <rapidjson/document.h>
 
@@ -18,11 +18,15 @@ namespace tributary::reconciler {
 /// "commit_stats" at the next run, as for a webhook's push.
 void reconcile_default_branch_commits(target_context& context, const known_repository& repository);
 
-/// The push event for the REST commit list item `commit` (commit-items: sha, commit.author
-/// {name, email, date}, commit.message, author.login) of `repository` (an abridged repository
-/// object with id): one commit {id, timestamp, message, author {name, email, username}}, as a
-/// webhook's push carries it; delivery id "reconciler:push:<repository id>:<sha>". Throws
-/// api_error when the item lacks its sha, author or date. Pure.
+/// A push event carrying the one REST commit `commit` (sha, commit.author {name, email, date},
+/// commit.message, author.login: a commit list item or a single commit) of `repository` (an
+/// abridged repository object with id): one commit {id, timestamp, message, author {name, email,
+/// username}}, as a webhook's push carries it; delivery id "reconciler:<kind>:<repository
+/// id>:<sha>". Throws api_error when the commit lacks its sha, author or date. Pure.
+synthetic_event push_of_one_commit(const rapidjson::Value& repository, const rapidjson::Value& commit,
+                                   const std::string& kind);
+
+/// The resource "commits"' push for a listed commit: push_of_one_commit of kind "push". Pure.
 synthetic_event default_branch_commit_event(const rapidjson::Value& repository,
                                             const rapidjson::Value& commit);
 

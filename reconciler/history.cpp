@@ -1,7 +1,9 @@
 #include "reconciler/history.hpp"
 
 #include "reconciler/default_branch_commits.hpp"
+#include "reconciler/event_repository.hpp"
 #include "reconciler/releases.hpp"
+#include "reconciler/rest_json.hpp"
 #include "reconciler/stargazers.hpp"
 #include "reconciler/teams.hpp"
 
@@ -13,14 +15,15 @@ void reconcile_history(target_context& context, const std::vector<std::string>& 
   // The organisation as events carry it ({login, id}): the owner of its repositories.
   rapidjson::Document organization;
   for (const auto& full_name : repositories) {
-    known_repository repository;
+    const known_repository* found = nullptr;
     try {
-      repository = resolve_repository(context, full_name);
+      found = &context.repositories.of(context, full_name);
     } catch (const api_error& error) {
       // Gone between the listing and now: reconcile_repositories has said so already.
       if (error.status != 404 || !context.target.is_organization()) throw;
       continue;
     }
+    const auto& repository = *found;
     if (organization.IsNull())
       if (const auto* owner = member_of(repository.object, "owner");
           owner && string_of(*owner, "login") == context.target.owner)

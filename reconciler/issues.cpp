@@ -1,7 +1,7 @@
 #include "reconciler/issues.hpp"
 
 #include "reconciler/event_repository.hpp"
-#include "reconciler/tracker_json.hpp"
+#include "reconciler/rest_json.hpp"
 #include "reconciler/watermark_walk.hpp"
 
 #include <algorithm>
@@ -87,21 +87,22 @@ synthetic_event issue_event(const Value& repository, const Value& issue, bool kn
 
 void reconcile_issues(target_context& context, const std::vector<std::string>& repositories) {
   context.record.gaps.try_emplace("issues", 0);
-  event_repositories known_repositories(context);
   for (const auto& full_name : repositories) {
     walk_to_watermark(
         context, "issues:" + full_name,
-        "/repos/" + full_name + "/issues?state=all&sort=updated&direction=desc",
-        [&](const Value& issue, bool) {
-          if (!is_issue(issue)) throw api_error(0, "GET /repos/" + full_name + "/issues listed no issue");
-          if (lists_a_pull_request(issue)) return;
-          const auto stored = stored_matches(context.database, issue);
-          if (stored.value_or(false)) return;
-          record_gap(context.record, full_name, "issues");
-          context.publisher.publish(
-              issue_event(known_repositories.of(full_name), issue, stored.has_value()));
-          context.log.debug("issue gap", {{"repository", full_name},
-                                          {"number", issue["number"].GetInt64()}});
+        "/repos/" + full_name + "/issues?state=all&sort=updated&direction=desc", newest_updated_first(),
+        [&](const page_items& items, bool) {
+          for (const auto* issue : items) {
+            if (!is_issue(*issue)) throw api_error(0, "GET /repos/" + full_name + "/issues listed no issue");
+            if (lists_a_pull_request(*issue)) continue;
+            const auto stored = stored_matches(context.database, *issue);
+            if (stored.value_or(false)) continue;
+            record_gap(context.record, full_name, "issues");
+            context.publisher.publish(
+                issue_event(context.repositories.of(context, full_name).object, *issue, stored.has_value()));
+            context.log.debug("issue gap", {{"repository", full_name},
+                                            {"number", (*issue)["number"].GetInt64()}});
+          }
         });
   }
 }

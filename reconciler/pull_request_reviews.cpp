@@ -1,6 +1,6 @@
 #include "reconciler/pull_request_reviews.hpp"
 
-#include "reconciler/tracker_json.hpp"
+#include "reconciler/rest_json.hpp"
 
 #include <algorithm>
 #include <cctype>

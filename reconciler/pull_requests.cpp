@@ -2,7 +2,7 @@
 
 #include "reconciler/event_repository.hpp"
 #include "reconciler/pull_request_reviews.hpp"
-#include "reconciler/tracker_json.hpp"
+#include "reconciler/rest_json.hpp"
 #include "reconciler/watermark_walk.hpp"
 
 namespace tributary::reconciler {
@@ -72,24 +72,25 @@ synthetic_event pull_request_event(const Value& repository, const Value& pull_re
 void reconcile_pull_requests(target_context& context, const std::vector<std::string>& repositories) {
   context.record.gaps.try_emplace("pull_requests", 0);
   context.record.gaps.try_emplace("reviews", 0);
-  event_repositories known(context);
   for (const auto& full_name : repositories) {
     walk_to_watermark(
         context, "pulls:" + full_name,
-        "/repos/" + full_name + "/pulls?state=all&sort=updated&direction=desc",
-        [&](const Value& listed, bool afresh) {
-          if (!is_pull_request(listed))
-            throw api_error(0, "GET /repos/" + full_name + "/pulls listed no pull request");
-          const auto& repository = known.of(full_name);
-          if (!is_current(context.database, listed)) {
-            const auto pull_request = read_pull_request(
-                context, "/repos/" + full_name + "/pulls/" + text_of_member(listed, "number"));
-            record_gap(context.record, full_name, "pull_requests");
-            context.publisher.publish(pull_request_event(repository, pull_request));
-            context.log.debug("pull request gap", {{"repository", full_name},
-                                                   {"number", listed["number"].GetInt64()}});
+        "/repos/" + full_name + "/pulls?state=all&sort=updated&direction=desc", newest_updated_first(),
+        [&](const page_items& items, bool afresh) {
+          const auto& repository = context.repositories.of(context, full_name).object;
+          for (const auto* listed : items) {
+            if (!is_pull_request(*listed))
+              throw api_error(0, "GET /repos/" + full_name + "/pulls listed no pull request");
+            if (!is_current(context.database, *listed)) {
+              const auto pull_request = read_pull_request(
+                  context, "/repos/" + full_name + "/pulls/" + text_of_member(*listed, "number"));
+              record_gap(context.record, full_name, "pull_requests");
+              context.publisher.publish(pull_request_event(repository, pull_request));
+              context.log.debug("pull request gap", {{"repository", full_name},
+                                                     {"number", (*listed)["number"].GetInt64()}});
+            }
+            reconcile_reviews(context, full_name, repository, *listed, afresh);
           }
-          reconcile_reviews(context, full_name, repository, listed, afresh);
         });
   }
 }

@@ -1,6 +1,7 @@
 #include "reconciler/reconcile_run.hpp"
 
 #include "reconciler/commit_line_counts.hpp"
+#include "reconciler/event_repository.hpp"
 #include "reconciler/history.hpp"
 #include "reconciler/issues.hpp"
 #include "reconciler/pull_requests.hpp"
@@ -66,8 +67,9 @@ void reconcile_target_now(run_environment& environment, pass_budget& budget,
   github_client client(environment.github, hooks);
   const auto acknowledged_before = environment.publisher.acknowledged();
   const auto failed_before = environment.publisher.failed();
+  event_repositories repositories;
   target_context context{target,          environment.config, client, environment.database,
-                         environment.publisher, record,        environment.log};
+                         environment.publisher, record,        environment.log, repositories};
   try {
     const auto repositories = reconcile_repositories(context);
     reconcile_history(context, repositories);

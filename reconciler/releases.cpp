@@ -1,17 +1,12 @@
 #include "reconciler/releases.hpp"
 
-#include "reconciler/history_walk.hpp"
+#include "reconciler/rest_json.hpp"
+#include "reconciler/watermark_walk.hpp"
 
 namespace tributary::reconciler {
 namespace {
 
 using rapidjson::Value;
-
-std::optional<std::string> optional_text(const Value& object, const char* key) {
-  const auto* value = member_of(object, key);
-  if (value == nullptr || !value->IsString()) return std::nullopt;
-  return std::string(value->GetString(), value->GetStringLength());
-}
 
 std::optional<bool> optional_flag(const Value& object, const char* key) {
   const auto* value = member_of(object, key);
@@ -29,10 +24,10 @@ bool is_current(pqxx::connection& database, const Value& release) {
       "AND prerelease IS NOT DISTINCT FROM $5 AND author_login IS NOT DISTINCT FROM $6 "
       "AND created_at IS NOT DISTINCT FROM $7::timestamptz "
       "AND published_at IS NOT DISTINCT FROM $8::timestamptz",
-      release["id"].GetInt64(), string_of(release, "tag_name"), optional_text(release, "name"),
+      release["id"].GetInt64(), string_of(release, "tag_name"), optional_string_of(release, "name"),
       optional_flag(release, "draft"), optional_flag(release, "prerelease"),
-      author ? optional_text(*author, "login") : std::nullopt, optional_text(release, "created_at"),
-      optional_text(release, "published_at"));
+      author ? optional_string_of(*author, "login") : std::nullopt, optional_string_of(release, "created_at"),
+      optional_string_of(release, "published_at"));
   return !rows.empty();
 }
 
@@ -61,12 +56,9 @@ synthetic_event release_event(const Value& repository, const Value& release) {
 
 void reconcile_releases(target_context& context, const known_repository& repository) {
   walk_to_watermark(
-      context, "/repos/" + repository.full_name + "/releases", "releases:" + repository.full_name,
-      [](const Value& item) {
-        const auto* id = member_of(item, "id");
-        return id && id->IsInt64() ? std::to_string(id->GetInt64()) : std::string();
-      },
-      [&](const page_items& items) {
+      context, "releases:" + repository.full_name, "/repos/" + repository.full_name + "/releases",
+      newest_first_by_key([](const Value& item) { return text_of_member(item, "id"); }),
+      [&](const page_items& items, bool) {
         for (const auto* item : items) {
           const auto* id = member_of(*item, "id");
           if (id == nullptr || !id->IsInt64() || is_current(context.database, *item)) continue;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "reconciler/history_walk.hpp"
+#include "reconciler/event_repository.hpp"
 
 #include <rapidjson/document.h>
 

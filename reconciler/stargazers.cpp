@@ -1,6 +1,7 @@
 #include "reconciler/stargazers.hpp"
 
-#include "reconciler/history_walk.hpp"
+#include "reconciler/rest_json.hpp"
+#include "reconciler/watermark_walk.hpp"
 
 #include <charconv>
 #include <set>
@@ -12,23 +13,15 @@ using rapidjson::Value;
 
 constexpr int page_size = 100;
 
-/// Where the last walk ended: its last page and how many stars that page held. Kept as
-/// "<page> <count>", and as "pending <page> <count>" while a walk that changed something has not
-/// finished (its first page is then asked again unconditionally).
+/// Where the last walk ended: its last page and how many stars that page held, kept as the
+/// watermark "<page> <count>".
 struct last_page {
   int page = 1;
   int count = 0;
-  bool pending = false;
 };
 
-last_page parse_last_page(const std::optional<std::string>& saved) {
+last_page parse_last_page(std::string_view text) {
   last_page last;
-  if (!saved) return last;
-  std::string_view text = *saved;
-  if (text.starts_with("pending ")) {
-    last.pending = true;
-    text.remove_prefix(8);
-  }
   const auto space = text.find(' ');
   if (space == std::string_view::npos) return {};
   std::from_chars(text.data(), text.data() + space, last.page);
@@ -84,40 +77,41 @@ synthetic_event star_event(const Value& repository, const Value& stargazer) {
 
 void reconcile_stargazers(target_context& context, const known_repository& repository) {
   const auto& full_name = repository.full_name;
-  const auto resource = "stargazers:" + full_name;
-  auto last = parse_last_page(find_watermark(context.database, context.target.text(), resource));
+  list_watermark watermark(context, "stargazers:" + full_name);
+  auto last = parse_last_page(watermark.value());
   // A full last page: a new star starts the next one.
   int page = last.count >= page_size ? last.page + 1 : last.page;
   bool first = true;
   std::set<int> read;
-  while (true) {
-    if (!read.insert(page).second) throw api_error(0, "the stargazers' pages lead back to a page already read");
-    auto request = api_get(stargazers_page(full_name, page), github_star_json);
-    request.conditional = first && !last.pending;
-    const auto response = context.client.send(request);
-    if (response.not_modified) break;  // no star added since that page was read
-    const auto body = github_client::parse_json(response);
-    if (!body.IsArray()) throw api_error(0, "GET …/stargazers did not answer a list");
-    if (first && !last.pending)
-      save_watermark(context.database, context.target.text(), resource,
-                     "pending " + std::to_string(last.page) + " " + std::to_string(last.count));
-    // Stars removed since: the list now ends before the page the last walk ended on, so walk
-    // it all again from page 1. (Empty after a full page: simply no new star.)
-    if (first && body.Empty() && page > 1 && page == last.page) {
-      page = 1;
+  try {
+    while (true) {
+      if (!read.insert(page).second) throw api_error(0, "the stargazers' pages lead back to a page already read");
+      auto request = api_get(stargazers_page(full_name, page), github_star_json);
+      request.conditional = first && !watermark.resuming();
+      const auto response = context.client.send(request);
+      if (response.not_modified) break;  // no star added since that page was read
+      const auto body = github_client::parse_json(response);
+      if (!body.IsArray()) throw api_error(0, "GET …/stargazers did not answer a list");
+      watermark.begin_walk();
+      // Stars removed since: the list now ends before the page the last walk ended on, so walk
+      // it all again from page 1. (Empty after a full page: simply no new star.)
+      if (first && body.Empty() && page > 1 && page == last.page) {
+        page = 1;
+        first = false;
+        read.clear();
+        continue;
+      }
       first = false;
-      read.clear();
-      continue;
+      compare_page(context, repository, body);
+      if (!body.Empty() || page == 1) last = {page, static_cast<int>(body.Size())};
+      if (!response.next_link) break;
+      ++page;
     }
-    first = false;
-    compare_page(context, repository, body);
-    if (!body.Empty() || page == 1) last = {page, static_cast<int>(body.Size()), false};
-    if (!response.next_link) break;
-    ++page;
+  } catch (...) {
+    watermark.cut_short();
+    throw;
   }
-  if (!first)
-    save_watermark(context.database, context.target.text(), resource,
-                   std::to_string(last.page) + " " + std::to_string(last.count));
+  watermark.end_walk(std::to_string(last.page) + " " + std::to_string(last.count));
 }
 
 }  // namespace tributary::reconciler

@@ -10,6 +10,8 @@
 
 namespace tributary::reconciler {
 
+class event_repositories;
+
 /// What a resource's reconciliation of one target works with, for the length of that target's
 /// run: all borrowed, one thread.
 struct target_context {
@@ -20,6 +22,7 @@ struct target_context {
   event_publisher& publisher;
   run_record& record;
   const core::logger& log;
+  event_repositories& repositories;  // the events' `repository` objects, each looked up once a run
 };
 
 }  // namespace tributary::reconciler

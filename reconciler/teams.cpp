@@ -1,7 +1,8 @@
 #include "reconciler/teams.hpp"
 
 #include "core/bounded_json.hpp"
-#include "reconciler/history_walk.hpp"
+#include "reconciler/rest_json.hpp"
+#include "reconciler/watermark_walk.hpp"
 
 namespace tributary::reconciler {
 namespace {
@@ -12,12 +13,6 @@ std::optional<std::int64_t> id_of(const Value& object) {
   const auto* id = member_of(object, "id");
   if (id == nullptr || !id->IsInt64()) return std::nullopt;
   return id->GetInt64();
-}
-
-std::optional<std::string> optional_text(const Value& object, const char* key) {
-  const auto* value = member_of(object, key);
-  if (value == nullptr || !value->IsString()) return std::nullopt;
-  return std::string(value->GetString(), value->GetStringLength());
 }
 
 std::optional<std::int64_t> parent_id(const Value& team) {
@@ -45,8 +40,8 @@ std::string team_gap(pqxx::connection& database, const std::string& organization
       "AND slug IS NOT DISTINCT FROM $3 AND name IS NOT DISTINCT FROM $4 "
       "AND privacy IS NOT DISTINCT FROM $5 AND permission IS NOT DISTINCT FROM $6 "
       "AND parent_id IS NOT DISTINCT FROM $7 FROM github.teams WHERE id = $1",
-      *id_of(team), organization, optional_text(team, "slug"), optional_text(team, "name"),
-      optional_text(team, "privacy"), optional_text(team, "permission"), parent_id(team));
+      *id_of(team), organization, optional_string_of(team, "slug"), optional_string_of(team, "name"),
+      optional_string_of(team, "privacy"), optional_string_of(team, "permission"), parent_id(team));
   if (rows.empty()) return "created";
   return rows[0][0].as<bool>() ? "" : "edited";
 }
@@ -64,9 +59,9 @@ synthetic_event team_event(const Value& organization, const Value& team, const s
   if (!id) throw api_error(0, "a listed team lacks its id");
   const auto parent = parent_id(team);
   const auto version = version_hash(
-      optional_text(team, "slug").value_or("") + '\n' + optional_text(team, "name").value_or("") +
-      '\n' + optional_text(team, "privacy").value_or("") + '\n' +
-      optional_text(team, "permission").value_or("") + '\n' +
+      optional_string_of(team, "slug").value_or("") + '\n' + optional_string_of(team, "name").value_or("") +
+      '\n' + optional_string_of(team, "privacy").value_or("") + '\n' +
+      optional_string_of(team, "permission").value_or("") + '\n' +
       (parent ? std::to_string(*parent) : std::string()));
   synthetic_event message{"team", "reconciler:team:" + std::to_string(*id) + ":" + version,
                           rapidjson::Document(rapidjson::kObjectType)};
@@ -99,9 +94,9 @@ void reconcile_teams(target_context& context, const Value& organization) {
   // The teams of the listing, as compact JSON lines (kept for the runs its 304 answers).
   std::string listed;
   const bool changed = walk_to_watermark(
-      context, "/orgs/" + login + "/teams", "teams:" + login, nullptr, [&](const page_items& items) {
+      context, "teams:" + login, "/orgs/" + login + "/teams", whole_list, [&](const page_items& items, bool) {
         for (const auto* team : items) {
-          if (!id_of(*team) || optional_text(*team, "slug").value_or("").empty()) continue;
+          if (!id_of(*team) || optional_string_of(*team, "slug").value_or("").empty()) continue;
           if (!listed.empty()) listed += '\n';
           listed += to_json(*team);
           const auto action = team_gap(context.database, login, *team);
@@ -120,10 +115,11 @@ void reconcile_teams(target_context& context, const Value& organization) {
     if (!core::parse_bounded_json(team, std::string(rest.substr(0, end))).ok())
       throw std::runtime_error("github.reconcile_watermarks holds a team that is no JSON");
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-    const auto slug = *optional_text(team, "slug");
+    const auto slug = *optional_string_of(team, "slug");
     const auto team_id = *id_of(team);
-    walk_to_watermark(context, "/orgs/" + login + "/teams/" + slug + "/members",
-                      "team_members:" + login + "/" + slug, nullptr, [&](const page_items& items) {
+    walk_to_watermark(context, "team_members:" + login + "/" + slug,
+                      "/orgs/" + login + "/teams/" + slug + "/members", whole_list,
+                      [&](const page_items& items, bool) {
                         for (const auto* member : items) {
                           const auto user_id = id_of(*member);
                           if (!user_id || is_active_member(context.database, team_id, *user_id)) continue;

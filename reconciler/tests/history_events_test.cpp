@@ -4,26 +4,20 @@
 #include "reconciler/releases.hpp"
 #include "reconciler/stargazers.hpp"
 #include "reconciler/teams.hpp"
+#include "reconciler/tests/parsed_json.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tributary::reconciler {
 namespace {
 
-rapidjson::Document parse(const char* text) {
-  rapidjson::Document document;
-  document.Parse(text);
-  EXPECT_FALSE(document.HasParseError()) << text;
-  return document;
-}
-
 const char* repository_json = R"({"id":7,"full_name":"o/r","name":"r","owner":{"login":"o","id":9}})";
 const char* organization_json = R"({"login":"o","id":9})";
 
 TEST(history_events, a_listed_commit_becomes_a_push_carrying_it_without_stats) {
-  const auto repository = parse(repository_json);
+  const auto repository = parsed(repository_json);
   // commit-items, abridged: what GET /repos/{owner}/{repo}/commits lists.
-  auto commit = parse(R"({"sha":"6dcb09b5b57875f334f61aebed695e2e4193db5e",
+  auto commit = parsed(R"({"sha":"6dcb09b5b57875f334f61aebed695e2e4193db5e",
       "commit":{"author":{"name":"Monalisa Octocat","email":"support@github.com","date":"2011-04-14T16:00:49Z"},
                 "committer":{"name":"Monalisa Octocat","email":"support@github.com","date":"2011-04-14T16:00:49Z"},
                 "message":"Fix all the bugs"},
@@ -51,8 +45,8 @@ TEST(history_events, a_listed_commit_becomes_a_push_carrying_it_without_stats) {
 }
 
 TEST(history_events, a_stargazer_becomes_a_star_created_with_starred_at) {
-  const auto repository = parse(repository_json);
-  auto stargazer = parse(R"({"starred_at":"2011-01-16T19:06:43Z","user":{"login":"octocat","id":1,"type":"User"}})");
+  const auto repository = parsed(repository_json);
+  auto stargazer = parsed(R"({"starred_at":"2011-01-16T19:06:43Z","user":{"login":"octocat","id":1,"type":"User"}})");
   const auto message = star_event(repository, stargazer);
   EXPECT_EQ(message.event, "star");
   EXPECT_EQ(message.delivery_id, "reconciler:star:7:1:2011-01-16T19:06:43Z");
@@ -64,13 +58,13 @@ TEST(history_events, a_stargazer_becomes_a_star_created_with_starred_at) {
   stargazer["starred_at"].SetString("2012-01-16T19:06:43Z");
   EXPECT_NE(star_event(repository, stargazer).delivery_id, message.delivery_id);
   // Without the star+json media type a stargazer is a bare user: refused.
-  const auto bare = parse(R"({"login":"octocat","id":1})");
+  const auto bare = parsed(R"({"login":"octocat","id":1})");
   EXPECT_THROW(star_event(repository, bare), api_error);
 }
 
 TEST(history_events, a_release_becomes_published_or_created_for_a_draft) {
-  const auto repository = parse(repository_json);
-  auto release = parse(R"({"id":1,"tag_name":"v1.0.0","name":"v1.0.0","draft":false,"prerelease":false,
+  const auto repository = parsed(repository_json);
+  auto release = parsed(R"({"id":1,"tag_name":"v1.0.0","name":"v1.0.0","draft":false,"prerelease":false,
       "created_at":"2013-02-27T19:35:32Z","published_at":"2013-02-27T19:40:32Z",
       "author":{"login":"octocat","id":1}})");
   const auto message = release_event(repository, release);
@@ -90,8 +84,8 @@ TEST(history_events, a_release_becomes_published_or_created_for_a_draft) {
 }
 
 TEST(history_events, a_team_and_its_members_become_team_and_membership_events) {
-  const auto organization = parse(organization_json);
-  auto team = parse(R"({"id":1,"name":"Justice League","slug":"justice-league","privacy":"closed",
+  const auto organization = parsed(organization_json);
+  auto team = parsed(R"({"id":1,"name":"Justice League","slug":"justice-league","privacy":"closed",
       "permission":"admin","parent":null})");
   const auto message = team_event(organization, team, "created");
   EXPECT_EQ(message.event, "team");
@@ -103,7 +97,7 @@ TEST(history_events, a_team_and_its_members_become_team_and_membership_events) {
   team["name"].SetString("Avengers");
   EXPECT_NE(team_event(organization, team, "edited").delivery_id, message.delivery_id);
 
-  const auto member = parse(R"({"login":"octocat","id":1,"type":"User"})");
+  const auto member = parsed(R"({"login":"octocat","id":1,"type":"User"})");
   const auto added = membership_event(organization, team, member);
   EXPECT_EQ(added.event, "membership");
   EXPECT_EQ(added.delivery_id, "reconciler:membership:1:1:added");

@@ -3,19 +3,14 @@
 #include "reconciler/issues.hpp"
 #include "reconciler/pull_request_reviews.hpp"
 #include "reconciler/pull_requests.hpp"
+#include "reconciler/rest_json.hpp"
 #include "reconciler/watermark_walk.hpp"
+#include "reconciler/tests/parsed_json.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tributary::reconciler {
 namespace {
-
-rapidjson::Document parsed(const char* text) {
-  rapidjson::Document document;
-  document.Parse(text);
-  EXPECT_FALSE(document.HasParseError()) << text;
-  return document;
-}
 
 const char* const repository_json = R"({"id":7,"full_name":"o/r","name":"r"})";
 
@@ -87,6 +82,20 @@ TEST(tracker_events, the_watermark_stops_at_an_item_updated_before_it) {
   EXPECT_FALSE(older_than_watermark(item, "2025-12-01T10:00:00Z"));
   EXPECT_FALSE(older_than_watermark(item, "2025-11-30T23:59:59Z"));
   EXPECT_TRUE(older_than_watermark(item, "2025-12-01T10:00:01Z"));
+}
+
+TEST(tracker_events, each_list_order_stops_where_the_last_walk_did) {
+  const auto commit = parsed(R"({"sha":"abc","updated_at":"2025-12-01T10:00:00Z"})");
+  const auto by_sha = newest_first_by_key([](const rapidjson::Value& item) { return text_of_member(item, "sha"); });
+  EXPECT_EQ(by_sha.mark_of(commit), "abc");
+  EXPECT_TRUE(by_sha.reached(commit, "abc"));
+  EXPECT_FALSE(by_sha.reached(commit, "abd"));
+  EXPECT_FALSE(by_sha.reached(commit, ""));  // a first walk reads the whole list
+  const auto by_update = newest_updated_first();
+  EXPECT_EQ(by_update.mark_of(commit), "2025-12-01T10:00:00Z");
+  EXPECT_FALSE(by_update.reached(commit, "2025-12-01T10:00:00Z"));
+  EXPECT_TRUE(by_update.reached(commit, "2025-12-01T10:00:01Z"));
+  EXPECT_FALSE(whole_list.mark_of || whole_list.reached);
 }
 
 }  // namespace

@@ -2,15 +2,8 @@
 // GitHub serving a github_world, the devbroker, PostgreSQL and tributary-worker processes. A
 // database fed every history webhook of the world and one fed only a part of them, both then
 // reconciled by tributary-reconciler --once, hold the same entity rows and analytics.
-#include "tests/harness/broker_control.hpp"
-#include "tests/harness/child_process.hpp"
-#include "tests/harness/services.hpp"
-#include "tests/harness/unique_name.hpp"
-#include "tests/harness/wait_until.hpp"
 #include "tests/reconciler/fake_github.hpp"
-#include "tests/reconciler/world_webhooks.hpp"
-#include "tests/workers/analytics_snapshot.hpp"
-#include "tests/workers/worker_stream.hpp"
+#include "tests/reconciler/reconcile_pipeline.hpp"
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
@@ -25,17 +18,14 @@ using namespace std::chrono_literals;
 
 constexpr const char* organization = "history-org";
 
-world_sizes small_world() {
-  world_sizes sizes;
-  sizes.repositories = 2;
-  sizes.pushes_per_repository = 5;
-  sizes.pulls_per_repository = 0;
-  sizes.issues_per_repository = 0;
-  sizes.stars_per_repository = 4;
-  sizes.releases_per_repository = 2;
-  sizes.teams = 2;
-  return sizes;
-}
+/// History only: no pull request, no issue.
+constexpr world_sizes small_world{.repositories = 2,
+                                  .pushes_per_repository = 5,
+                                  .pulls_per_repository = 0,
+                                  .issues_per_repository = 0,
+                                  .stars_per_repository = 4,
+                                  .releases_per_repository = 2,
+                                  .teams = 2};
 
 /// The rows of the history tables that say what GitHub holds (not when or through which delivery
 /// the worker learnt it), one string a row, sorted.
@@ -68,59 +58,6 @@ std::map<std::string, std::vector<std::string>> history_rows(const std::string& 
   return rows;
 }
 
-/// The analytics views, with repository_stars' stars_known_at (a received-at: it differs by
-/// nature between a database fed webhooks and one the reconciler completed) cut off.
-std::map<std::string, std::vector<std::string>> comparable_analytics(const std::string& url) {
-  auto views = analytics_snapshot(url);
-  for (auto& row : views.at("repository_stars")) row = row.substr(0, row.rfind('|'));
-  return views;
-}
-
-/// One database with its topic and worker.
-struct fed_database {
-  std::string url;
-  std::string topic;
-  std::unique_ptr<child_process> worker;
-
-  explicit fed_database(const std::string& name)
-      : url(migrated_database(name)), topic(fresh_topic(name, 1)) {
-    worker = std::make_unique<child_process>(worker_options(url, topic, unique_name("group")));
-  }
-
-  long long count(const std::string& query) const { return count_of(url, query); }
-
-  /// What the worker said and dead-lettered, for a failure's message.
-  std::string diagnosis() const {
-    std::string text = "worker stderr:\n" + worker->stderr_text().substr(0, 4000) + "\ndead letters:\n";
-    pqxx::connection connection(url);
-    pqxx::nontransaction work(connection);
-    for (const auto& row : work.exec("SELECT coalesce(delivery_id, '-'), reason FROM github.dead_letters LIMIT 5"))
-      text += row[0].as<std::string>() + ": " + row[1].as<std::string>() + "\n";
-    return text;
-  }
-
-  /// Publishes `items` and waits until the worker has folded them all.
-  void feed(const std::vector<delivery>& items) {
-    publish(topic, items, -1);
-    const bool folded = wait_until([&] {
-      return count("SELECT count(*) FROM github.deliveries") +
-                 count("SELECT count(*) FROM github.dead_letters") >= static_cast<long long>(items.size());
-    }, 60s);
-    ASSERT_TRUE(folded) << diagnosis();
-    ASSERT_EQ(count("SELECT count(*) FROM github.dead_letters"), 0) << diagnosis();
-  }
-};
-
-/// What one reconciler run did, from its github.reconcile_runs row.
-struct run_row {
-  std::string outcome;
-  std::string detail;
-  long long requests = 0;
-  long long not_modified = 0;
-  long long published = 0;
-  std::map<std::string, long long> gaps;
-};
-
 class history_reconcile : public ::testing::Test {
  protected:
   /// The fake serves a world of `sizes`.
@@ -132,49 +69,18 @@ class history_reconcile : public ::testing::Test {
 
   /// One `tributary-reconciler --once` of the organisation into `database`; waits until the
   /// worker has folded what it published.
-  run_row reconcile(fed_database& database, const std::map<std::string, std::string>& changes = {}) {
-    const auto before = database.count("SELECT count(*) FROM github.deliveries WHERE source = 'reconciler'");
-    child_options options{{required_environment("TRIBUTARY_BUILD_DIR") + "/reconciler/tributary-reconciler",
-                           "--once"},
-                          {}};
-    options.environment = {{"KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers()},
-                           {"KAFKA_TOPIC", database.topic},
-                           {"DATABASE_URL", database.url},
-                           {"METRICS_LISTEN", "127.0.0.1:0"},
-                           {"GITHUB_API_URL", fake_->url()},
-                           {"GITHUB_TOKEN", "test-token"},
-                           {"RECONCILE_TARGETS", organization},
-                           {"RECONCILE_COMMIT_BUDGET", "1000"},
-                           {"LOG_LEVEL", "warning"}};
+  run_row reconcile(pipeline& database, const std::map<std::string, std::string>& changes = {}) {
+    const auto before = database.count("SELECT count(*) FROM github.deliveries");
+    auto options = reconcile_once(database, fake_->url(), organization);
+    options.environment["RECONCILE_COMMIT_BUDGET"] = "1000";
     for (const auto& [name, value] : changes) options.environment[name] = value;
-    child_process process(options);
-    const auto status = process.wait_for_exit(60s);
-    EXPECT_TRUE(status && status->success()) << process.stderr_text() << process.stdout_text();
-    run_row run;
-    pqxx::connection connection(database.url);
-    pqxx::nontransaction work(connection);
-    const auto row = work.exec1(
-        "SELECT outcome, coalesce(detail, ''), requests, not_modified, events_published, gaps::text "
-        "FROM github.reconcile_runs ORDER BY id DESC LIMIT 1");
-    run.outcome = row[0].as<std::string>();
-    run.detail = row[1].as<std::string>();
-    run.requests = row[2].as<long long>();
-    run.not_modified = row[3].as<long long>();
-    run.published = row[4].as<long long>();
-    for (const auto& gap : work.exec("SELECT key, value::bigint FROM jsonb_each_text((SELECT gaps "
-                                     "FROM github.reconcile_runs ORDER BY id DESC LIMIT 1))"))
-      run.gaps[gap[0].as<std::string>()] = gap[1].as<long long>();
-    const bool folded = wait_until([&] {
-      return database.count("SELECT count(*) FROM github.deliveries WHERE source = 'reconciler'") >=
-             before + run.published;
-    }, 60s);
-    EXPECT_TRUE(folded) << database.diagnosis();
-    EXPECT_EQ(database.count("SELECT count(*) FROM github.dead_letters"), 0) << database.diagnosis();
+    const auto run = run_reconciler(options, database);
+    EXPECT_TRUE(database.folded(before + run.published)) << database.diagnosis();
     return run;
   }
 
   /// Runs until a run publishes nothing (at most `limit` runs); returns every run.
-  std::vector<run_row> reconcile_until_quiet(fed_database& database, int limit) {
+  std::vector<run_row> reconcile_until_quiet(pipeline& database, int limit) {
     std::vector<run_row> runs;
     while (static_cast<int>(runs.size()) < limit) {
       runs.push_back(reconcile(database));
@@ -189,18 +95,14 @@ class history_reconcile : public ::testing::Test {
 };
 
 TEST_F(history_reconcile, a_partly_delivered_history_is_backfilled_to_what_all_webhooks_give) {
-  serve(small_world());
+  serve(small_world);
   const auto all = history_deliveries(*world_);
-  // The part that arrived: nothing before 2025-11-20 (the hook did not exist yet), and of the
-  // rest every other delivery (the endpoint was down half the time).
-  std::vector<delivery> part;
-  for (std::size_t index = 0; index < all.size(); ++index)
-    if (all[index].received_at >= "2025-11-20" && index % 2 == 0) part.push_back(all[index]);
+  const auto part = half_delivered_since_the_hook(all);
   ASSERT_LT(part.size(), all.size() / 2);
   ASSERT_FALSE(part.empty());
 
-  fed_database full("history_full");
-  fed_database partial("history_partial");
+  pipeline full("history_full");
+  pipeline partial("history_partial");
   full.feed(all);
   partial.feed(part);
 
@@ -260,18 +162,16 @@ TEST_F(history_reconcile, a_partly_delivered_history_is_backfilled_to_what_all_w
 
 TEST_F(history_reconcile, runs_cut_short_by_the_budget_lose_nothing) {
   // One repository with two pages of commits; nothing was ever delivered.
-  world_sizes sizes;
-  sizes.repositories = 1;
-  sizes.pushes_per_repository = 60;
-  sizes.pulls_per_repository = 0;
-  sizes.issues_per_repository = 0;
-  sizes.stars_per_repository = 3;
-  sizes.releases_per_repository = 1;
-  sizes.teams = 1;
-  serve(sizes);
+  serve({.repositories = 1,
+         .pushes_per_repository = 60,
+         .pulls_per_repository = 0,
+         .issues_per_repository = 0,
+         .stars_per_repository = 3,
+         .releases_per_repository = 1,
+         .teams = 1});
   const auto& repository = world_->repositories.front();
   ASSERT_GT(repository.commits.size(), 100u);
-  fed_database database("history_budget");
+  pipeline database("history_budget");
 
   // Four requests that cost per run: the first run reads the listing, the repository (twice:
   // the worker does not know it yet) and the first page of commits, and stops before the second.
@@ -315,7 +215,7 @@ TEST_F(history_reconcile, new_stars_are_read_from_the_last_page_only) {
     content.add_organization("star-org");
     content.add_repository({"star-org", "popular", 0, 0, 150});
   });
-  fed_database database("history_stars");
+  pipeline database("history_stars");
   const std::map<std::string, std::string> target{{"RECONCILE_TARGETS", "star-org/popular"}};
   const auto first = reconcile(database, target);
   EXPECT_EQ(first.outcome, "complete") << first.detail;

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <regex>
 #include <set>
 
 namespace tributary::testing {
@@ -401,9 +402,18 @@ TEST_F(reconciler_run, what_a_run_costs_for_an_organisation_of_250_repositories)
   const auto first = run_pass(config, registry);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].outcome, "complete") << first[0].detail;
-  // Three pages of 100 repositories, then one GET per repository, once more for the history
-  // resources (the worker does not know them yet), five lists per repository and the teams' list.
-  EXPECT_EQ(fake_->requests().size(), 3u + 250u + 250u + 250u * lists_per_repository + 1u);
+  // Three pages of 100 repositories, then one GET per repository, five lists per repository and
+  // the teams' list; and a second GET of each repository the worker had not folded yet when the
+  // history resources came to it (its repository event was published moments before: how many
+  // depends on how fast the worker is).
+  const auto recorded = fake_->requests();
+  const auto repository_reads = static_cast<std::size_t>(
+      std::count_if(recorded.begin(), recorded.end(), [](const recorded_request& request) {
+        return std::regex_match(request.target, std::regex(".*/repos/big-org/repo-[0-9]+"));
+      }));
+  EXPECT_GE(repository_reads, 250u);
+  EXPECT_LE(repository_reads, 500u);
+  EXPECT_EQ(recorded.size(), 3u + repository_reads + 250u * lists_per_repository + 1u);
   EXPECT_EQ(first[0].gaps.at("repository"), 250);
   ASSERT_TRUE(wait_until([&] {
     return count("SELECT count(*) FROM analytics.repository_stars WHERE owner = 'big-org'") == 250;

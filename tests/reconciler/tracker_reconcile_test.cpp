@@ -2,13 +2,8 @@
 // every webhook of a world's history and one fed only part of them, then reconciled by
 // tributary-reconciler against the fake serving the same world, hold the same rows and the same
 // analytics. The fake GitHub, the devbroker, PostgreSQL and one tributary-worker per database.
-#include "tests/harness/broker_control.hpp"
-#include "tests/harness/child_process.hpp"
-#include "tests/harness/services.hpp"
-#include "tests/harness/unique_name.hpp"
-#include "tests/harness/wait_until.hpp"
 #include "tests/reconciler/fake_github.hpp"
-#include "tests/reconciler/world_webhooks.hpp"
+#include "tests/reconciler/reconcile_pipeline.hpp"
 #include "tests/workers/analytics_snapshot.hpp"
 #include "tests/workers/worker_stream.hpp"
 
@@ -25,17 +20,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-world_sizes tracker_sizes() {
-  world_sizes sizes;
-  sizes.repositories = 2;
-  sizes.pushes_per_repository = 0;
-  sizes.pulls_per_repository = 8;
-  sizes.issues_per_repository = 8;
-  sizes.stars_per_repository = 0;
-  sizes.releases_per_repository = 0;
-  sizes.teams = 0;
-  return sizes;
-}
+/// Pull requests and issues only.
+constexpr world_sizes tracker_sizes{.repositories = 2,
+                                    .pushes_per_repository = 0,
+                                    .pulls_per_repository = 8,
+                                    .issues_per_repository = 8,
+                                    .stars_per_repository = 0,
+                                    .releases_per_repository = 0,
+                                    .teams = 0};
 
 /// The entity rows of the tables pull requests, reviews and issues fold into, without the
 /// bookkeeping columns (seen_*, version_*), each row as one string.
@@ -79,45 +71,10 @@ std::map<std::string, std::vector<std::string>> tracker_views(const std::string&
           {"pull_request_cycle", snapshot["pull_request_cycle"]}};
 }
 
-/// A database and topic of its own with a worker folding the topic.
-struct folded_database {
-  explicit folded_database(const std::string& prefix)
-      : url(migrated_database(prefix)),
-        topic(fresh_topic(prefix, 1)),
-        worker(worker_options(url, topic, unique_name("group"))) {}
-
-  long long ledger() const { return count_of(url, "SELECT count(*) FROM github.deliveries"); }
-
-  /// Publishes every other delivery of `deliveries` from 2025-11-20 on (the hook did not exist
-  /// before, and the endpoint was often down afterwards) and waits until they are folded;
-  /// returns how many.
-  long long feed_part(const std::vector<delivery>& deliveries) {
-    std::vector<delivery> part;
-    for (std::size_t index = 0; index < deliveries.size(); ++index)
-      if (deliveries[index].received_at >= "2025-11-20" && index % 2 == 0) part.push_back(deliveries[index]);
-    EXPECT_GT(deliveries.size(), part.size() * 2);
-    EXPECT_FALSE(part.empty());
-    publish(topic, part, -1);
-    EXPECT_TRUE(folded(static_cast<long long>(part.size()))) << worker.stderr_text();
-    return static_cast<long long>(part.size());
-  }
-
-  /// Waits until the ledger holds `deliveries` (and the worker dead-lettered nothing).
-  bool folded(long long deliveries) const {
-    const bool done = wait_until([&] { return ledger() >= deliveries; }, 60s);
-    EXPECT_EQ(count_of(url, "SELECT count(*) FROM github.dead_letters"), 0) << worker.stderr_text();
-    return done && ledger() == deliveries;
-  }
-
-  std::string url;
-  std::string topic;
-  child_process worker;
-};
-
 class tracker_reconcile : public ::testing::Test {
  protected:
   void SetUp() override {
-    world_ = std::make_shared<const github_world>(build_world("tracker-org", tracker_sizes()));
+    world_ = std::make_shared<const github_world>(build_world("tracker-org", tracker_sizes));
     fake_ = std::make_unique<fake_github>();
     fake_->edit([&](fake_github_content& content) { content.set_world(world_); });
     deliveries_ = tracker_deliveries(*world_);
@@ -126,48 +83,25 @@ class tracker_reconcile : public ::testing::Test {
     });
   }
 
-  /// What one run's github.reconcile_runs row says.
-  struct run_row {
-    long long requests = 0;
-    long long not_modified = 0;
-    long long published = 0;
-    long long pull_request_gaps = 0;
-    long long review_gaps = 0;
-    long long issue_gaps = 0;
-    std::string outcome;
-  };
-
   /// `tributary-reconciler --once` for tracker-org, publishing to `database`'s topic, with
   /// RECONCILE_REQUEST_BUDGET `budget`.
-  run_row reconcile(const folded_database& database, int budget = 0) {
-    child_options options{{required_environment("TRIBUTARY_BUILD_DIR") + "/reconciler/tributary-reconciler",
-                           "--once"},
-                          {}};
-    options.environment = {{"KAFKA_BOOTSTRAP_SERVERS", bootstrap_servers()},
-                           {"KAFKA_TOPIC", database.topic},
-                           {"DATABASE_URL", database.url},
-                           {"METRICS_LISTEN", "127.0.0.1:0"},
-                           {"GITHUB_API_URL", fake_->url()},
-                           {"GITHUB_TOKEN", "test-token"},
-                           {"RECONCILE_TARGETS", "tracker-org"},
-                           {"RECONCILE_REQUEST_BUDGET", std::to_string(budget)},
-                           {"LOG_LEVEL", "info"}};
-    child_process reconciler(options);
-    const auto status = reconciler.wait_for_exit(60s);
-    EXPECT_TRUE(status && status->success()) << reconciler.stderr_text() << reconciler.stdout_text();
-    pqxx::connection connection(database.url);
-    pqxx::nontransaction work(connection);
-    const auto row = work.exec1(
-        "SELECT requests, not_modified, events_published, coalesce((gaps->>'pull_requests')::bigint, 0), "
-        "coalesce((gaps->>'reviews')::bigint, 0), coalesce((gaps->>'issues')::bigint, 0), outcome, "
-        "coalesce(detail, '') "
-        "FROM github.reconcile_runs ORDER BY id DESC LIMIT 1");
+  run_row reconcile(const pipeline& database, int budget = 0) {
+    auto options = reconcile_once(database, fake_->url(), "tracker-org");
+    options.environment["RECONCILE_REQUEST_BUDGET"] = std::to_string(budget);
+    const auto run = run_reconciler(options, database);
     if (budget == 0) {
-      EXPECT_EQ(row[6].as<std::string>(), "complete") << row[7].as<std::string>();
+      EXPECT_EQ(run.outcome, "complete") << run.detail;
     }
-    return {row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
-            row[3].as<long long>(), row[4].as<long long>(), row[5].as<long long>(),
-            row[6].as<std::string>()};
+    return run;
+  }
+
+  /// Feeds `database` half_delivered_since_the_hook of the deliveries; returns how many.
+  long long feed_part(pipeline& database) const {
+    const auto part = half_delivered_since_the_hook(deliveries_);
+    EXPECT_GT(deliveries_.size(), part.size() * 2);
+    EXPECT_FALSE(part.empty());
+    database.feed(part);
+    return static_cast<long long>(part.size());
   }
 
   std::shared_ptr<const github_world> world_;
@@ -213,11 +147,10 @@ std::map<std::string, int> requests_by_kind(const std::vector<recorded_request>&
 }
 
 TEST_F(tracker_reconcile, a_partly_delivered_history_reconciled_equals_the_whole_history) {
-  folded_database full("tracker_full");
-  folded_database partial("tracker_partial");
-  publish(full.topic, deliveries_, -1);
-  ASSERT_TRUE(full.folded(static_cast<long long>(deliveries_.size()))) << full.worker.stderr_text();
-  const auto part = partial.feed_part(deliveries_);
+  pipeline full("tracker_full");
+  pipeline partial("tracker_partial");
+  full.feed(deliveries_);
+  const auto part = feed_part(partial);
   const auto expected_rows = tracker_rows(full.url);
   const auto expected_views = tracker_views(full.url);
   ASSERT_NE(tracker_rows(partial.url), expected_rows);  // so that the comparison below means something
@@ -228,12 +161,11 @@ TEST_F(tracker_reconcile, a_partly_delivered_history_reconciled_equals_the_whole
   const auto first = fake_->requests();
   EXPECT_EQ(run.requests, static_cast<long long>(first.size()));
   EXPECT_EQ(run.not_modified, 0);
-  EXPECT_GT(run.pull_request_gaps, 0);
-  EXPECT_GT(run.review_gaps, 0);
-  EXPECT_GT(run.issue_gaps, 0);
-  ASSERT_GE(run.published, run.pull_request_gaps + run.review_gaps + run.issue_gaps);
-  ASSERT_TRUE(partial.folded(part + run.published))
-      << partial.worker.stderr_text();
+  EXPECT_GT(run.gaps_of("pull_requests"), 0);
+  EXPECT_GT(run.gaps_of("reviews"), 0);
+  EXPECT_GT(run.gaps_of("issues"), 0);
+  ASSERT_GE(run.published, run.gaps_of("pull_requests") + run.gaps_of("reviews") + run.gaps_of("issues"));
+  ASSERT_TRUE(partial.folded(part + run.published)) << partial.diagnosis();
   EXPECT_EQ(tracker_rows(partial.url), expected_rows);
   EXPECT_EQ(tracker_views(partial.url), expected_views);
 
@@ -244,15 +176,15 @@ TEST_F(tracker_reconcile, a_partly_delivered_history_reconciled_equals_the_whole
   EXPECT_EQ(kinds["pulls"], 2);
   EXPECT_EQ(kinds["issues"], 2);
   EXPECT_EQ(kinds["reviews"], static_cast<int>(pulls));
-  EXPECT_EQ(kinds["pull"], run.pull_request_gaps);
+  EXPECT_EQ(kinds["pull"], run.gaps_of("pull_requests"));
   EXPECT_LT(kinds["pull"], static_cast<int>(pulls));
   std::cout << "tracker-org (2 repositories, " << pulls << " pull requests, "
-            << world_->repositories.size() * tracker_sizes().issues_per_repository
+            << world_->repositories.size() * tracker_sizes.issues_per_repository
             << " issues; partial history): first run " << first.size() << " requests (pull lists "
             << kinds["pulls"] << ", pull requests read " << kinds["pull"] << ", review lists "
             << kinds["reviews"] << ", issue lists " << kinds["issues"] << ", other " << kinds["other"]
-            << "), " << run.published << " events (gaps: " << run.pull_request_gaps
-            << " pull requests, " << run.review_gaps << " reviews, " << run.issue_gaps << " issues)\n";
+            << "), " << run.published << " events (gaps: " << run.gaps_of("pull_requests")
+            << " pull requests, " << run.gaps_of("reviews") << " reviews, " << run.gaps_of("issues") << " issues)\n";
 
   // Nothing changed: only conditional requests, all 304, and nothing published.
   fake_->clear_requests();
@@ -288,9 +220,9 @@ TEST_F(tracker_reconcile, a_partly_delivered_history_reconciled_equals_the_whole
   fake_->clear_requests();
   const auto third = reconcile(partial);
   kinds = requests_by_kind(fake_->requests());
-  EXPECT_EQ(third.pull_request_gaps, 1);
-  EXPECT_EQ(third.review_gaps, 1);
-  EXPECT_EQ(third.issue_gaps, 1);
+  EXPECT_EQ(third.gaps_of("pull_requests"), 1);
+  EXPECT_EQ(third.gaps_of("reviews"), 1);
+  EXPECT_EQ(third.gaps_of("issues"), 1);
   EXPECT_EQ(kinds["pull"], 1);
   EXPECT_LE(kinds["reviews"], 2);  // the changed one, and the one at the watermark (a 304)
   EXPECT_EQ(kinds["pulls"], 2);
@@ -303,11 +235,10 @@ TEST_F(tracker_reconcile, a_partly_delivered_history_reconciled_equals_the_whole
 }
 
 TEST_F(tracker_reconcile, runs_cut_short_by_the_budget_resume_and_converge_on_the_whole_history) {
-  folded_database full("tracker_full_budget");
-  folded_database partial("tracker_partial_budget");
-  publish(full.topic, deliveries_, -1);
-  ASSERT_TRUE(full.folded(static_cast<long long>(deliveries_.size()))) << full.worker.stderr_text();
-  auto ledger = partial.feed_part(deliveries_);
+  pipeline full("tracker_full_budget");
+  pipeline partial("tracker_partial_budget");
+  full.feed(deliveries_);
+  auto ledger = feed_part(partial);
 
   // Nine requests a run: each run stops in the middle of a walk whose first pages' ETags are
   // stored; the next one walks it again unconditionally rather than taking its 304 for "done".
@@ -316,7 +247,7 @@ TEST_F(tracker_reconcile, runs_cut_short_by_the_budget_resume_and_converge_on_th
     const auto run = reconcile(partial, 9);
     outcomes.push_back(run.outcome);
     ledger += run.published;
-    ASSERT_TRUE(partial.folded(ledger)) << partial.worker.stderr_text();
+    ASSERT_TRUE(partial.folded(ledger)) << partial.diagnosis();
   }
   ASSERT_EQ(outcomes.back(), "complete");
   EXPECT_GT(outcomes.size(), 2u);
