@@ -191,5 +191,48 @@ TEST_F(backfill, an_organisation_with_part_of_its_history_converges_to_the_views
   EXPECT_EQ(quiet.published, 0);
 }
 
+// What the reconciler costs an organisation whose webhooks never came at all (the hook made today):
+// every entity comes through it. The figures of reconciler/README.md's "What a run costs".
+TEST_F(backfill, what_runs_cost_for_an_organisation_never_delivered) {
+  const auto world = std::make_shared<const github_world>(build_world(
+      "octo-large", {.repositories = 10, .pushes_per_repository = 20, .pulls_per_repository = 30,
+                     .issues_per_repository = 30, .stars_per_repository = 20,
+                     .releases_per_repository = 5, .teams = 3}));
+  fake_->edit([&](fake_github_content& content) { content.set_world(world); });
+  auto empty = start_pipeline("backfill_cost");
+  std::vector<run_row> runs;
+  std::vector<std::vector<recorded_request>> asked;
+  for (int run = 0; run < 4; ++run) {
+    fake_->clear_requests();
+    auto options = reconcile_once(empty, fake_->url(), "octo-large");
+    options.environment.erase("GITHUB_TOKEN");
+    options.environment["GITHUB_APP_ID"] = "4242";
+    options.environment["GITHUB_APP_PRIVATE_KEY_FILE"] = keys_.private_key_file();
+    options.environment["GITHUB_APP_INSTALLATION_ID"] = "77";
+    options.environment["RECONCILE_COMMIT_BUDGET"] = "1000";
+    runs.push_back(run_reconciler(options, empty));
+    asked.push_back(fake_->requests());
+    expect_folded(empty);
+    std::cout << "octo-large run " << run + 1 << ": " << runs.back().requests << " requests, "
+              << runs.back().not_modified << " answered 304, " << runs.back().published
+              << " events published\n";
+  }
+  // The first run publishes every entity, the second fills the line counts of the commits the
+  // first published, and from then on nothing changed: every request is a 304 and nothing is
+  // published.
+  long long commits = 0;
+  for (const auto& repository : world->repositories) commits += static_cast<long long>(repository.commits.size());
+  EXPECT_EQ(empty.count("SELECT count(*) FROM github.commits WHERE additions IS NOT NULL"), commits);
+  EXPECT_EQ(empty.count("SELECT count(*) FROM github.pull_requests"), 10 * 30);
+  EXPECT_EQ(empty.count("SELECT count(*) FROM github.issues"), 10 * 30);
+  for (std::size_t run = 2; run < 4; ++run) {
+    EXPECT_EQ(runs[run].published, 0);
+    for (const auto& request : asked[run])
+      if (request.method == "GET") {
+        EXPECT_EQ(request.status, 304u) << request.target;
+      }
+  }
+}
+
 }  // namespace
 }  // namespace tributary::testing
