@@ -12,7 +12,6 @@ scrapes each component's /metrics, and shows that:
 """
 import hashlib
 import hmac
-import http.server
 import json
 import os
 import re
@@ -21,7 +20,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
@@ -102,31 +100,21 @@ def repository_of_star_example():
     return star["examples"][0]["repository"]
 
 
-def fake_github(repository):
-    """GET /repos/OWNER/REPO answers the repository (which the database lacks: a gap); any other GET
-    an empty list, as a listing with nothing in it. Rate limit headers on every answer."""
-    body = json.dumps(repository).encode()
+class fake_github:
+    """The project's fake GitHub (tests/reconciler/fake_github_server.cpp: GitHub's documented
+    behaviour, bodies from its OpenAPI description) serving a small organisation, in a process of
+    its own; it ends when its standard input closes."""
 
-    class handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            found = self.path.split("?")[0] == "/repos/" + repository["full_name"]
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            for name, value in (("limit", 5000), ("remaining", 4321), ("used", 679),
-                                ("reset", int(time.time()) + 3600)):
-                self.send_header("x-ratelimit-" + name, str(value))
-            self.send_header("x-ratelimit-resource", "core")
-            payload = body if found else b"[]"
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+    def __init__(self, token):
+        self.process = subprocess.Popen(
+            [f"{BUILD}/tests/reconciler/tributary-fake-github", "--token", token],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = json.loads(self.process.stdout.readline())
+        self.url, self.organization = line["url"], line["organization"]
 
-        def log_message(self, *arguments):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    def shutdown(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 def control(address, line):
@@ -247,7 +235,7 @@ def main():
         raise RuntimeError(f"create-topic answered {answer}")
 
     repository = repository_of_star_example()
-    github = fake_github(repository)
+    github = fake_github("deploy-test-token")
     secret = "deploy-test-secret"
     common = {"KAFKA_BOOTSTRAP_SERVERS": env["TRIBUTARY_TEST_BOOTSTRAP_SERVERS"], "KAFKA_TOPIC": topic,
               "METRICS_LISTEN": "127.0.0.1:0", "LOG_LEVEL": "info"}
@@ -262,8 +250,8 @@ def main():
         children.append(worker)
         reconciler = component("reconciler", [f"{BUILD}/reconciler/tributary-reconciler"],
                                {**common, "DATABASE_URL": database_url, "GITHUB_TOKEN": "deploy-test-token",
-                                "GITHUB_API_URL": f"http://127.0.0.1:{github.server_port}",
-                                "RECONCILE_TARGETS": repository["full_name"]}, scratch)
+                                "GITHUB_API_URL": github.url,
+                                "RECONCILE_TARGETS": github.organization}, scratch)
         children.append(reconciler)
 
         listening = ingest.wait_for_log("listening")
