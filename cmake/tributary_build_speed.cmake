@@ -3,8 +3,8 @@
 # the same sources, -O level, warnings (errors) and sanitizers. Figures: scripts/README.md.
 #
 # TRIBUTARY_PCH (default ON for clang without ccache, i.e. CI's fuzz build; OFF otherwise, see
-#   below): two precompiled headers,
-#   built once each and reused by every target of the components (PRECOMPILE_HEADERS_REUSE_FROM):
+#   below): two precompiled headers, built once each and reused by every target of the components
+#   (PRECOMPILE_HEADERS_REUSE_FROM):
 #   `tributary_pch` (the standard library, libpqxx, RapidJSON) and `tributary_pch_gtest` (the same
 #   plus GoogleTest and GoogleMock) for the targets that link GoogleTest, directly or not. ccache
 #   does not cache a compilation that uses a precompiled header unless configured for it
