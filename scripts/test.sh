@@ -32,6 +32,14 @@ if [ "$run_main" = 1 ]; then
   cmake --build "$build_dir" -j"$(nproc)"
   # In parallel: integration tests each use their own database and topics; the ones that stop
   # services, push broker faults or measure memory are RUN_SERIAL (tests/harness/README.md).
+  # CTest starts the longest first when it knows how long each took (the file every run writes);
+  # a new build directory starts from scripts/ctest_costs.txt (a run's figures; a test missing
+  # there just starts later).
+  costs="$build_dir/Testing/Temporary/CTestCostData.txt"
+  if [ ! -f "$costs" ]; then
+    mkdir -p "$(dirname "$costs")"
+    cp scripts/ctest_costs.txt "$costs"
+  fi
   ctest --test-dir "$build_dir" --output-on-failure --timeout 900 -j"$(nproc)" "$@"
 fi
 
