@@ -1,6 +1,7 @@
 #include "tests/reconciler/world_webhooks.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace tributary::testing {
 
