@@ -49,7 +49,14 @@ reconciler_metrics::reconciler_metrics(prometheus::Registry& registry)
       run_duration_(gauge(registry, "tributary_reconciler_run_duration_seconds",
                           "Duration of the latest run of a target.")),
       last_success_(gauge(registry, "tributary_reconciler_last_success_timestamp_seconds",
-                          "When a run of a target last ended complete (Unix time).")) {}
+                          "When a run of a target last ended complete (Unix time).")) {
+  // Every outcome and end exists from the start, at 0, so that an alert's increase() sees the
+  // first failure instead of a series that appears with it.
+  for (const char* outcome : {"complete", "budget_exhausted", "skipped_locked", "not_found", "stopped", "failed"})
+    runs_.Add({{"outcome", outcome}});
+  for (const char* end : {"complete", "budget_exhausted", "rate_limited", "failed", "skipped_locked"})
+    hook_sweeps_.Add({{"end", end}});
+}
 
 void reconciler_metrics::record(const run_record& run) {
   requests_.Increment(static_cast<double>(run.requests));
