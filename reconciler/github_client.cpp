@@ -92,13 +92,7 @@ api_request api_post(std::string target, std::string body) {
 
 std::chrono::milliseconds transient_backoff(int retries, double jitter) {
   using namespace std::chrono_literals;
-  constexpr std::chrono::milliseconds first = 1s;
-  constexpr std::chrono::milliseconds cap = 30s;
-  auto base = first;
-  for (int i = 0; i < retries && base < cap; ++i) base *= 2;
-  base = std::min(base, cap);
-  jitter = std::clamp(jitter, 0.0, 0.999999);
-  return base + std::chrono::milliseconds(static_cast<std::int64_t>(std::floor(base.count() * jitter / 2)));
+  return jittered_backoff(1s, 30s, retries, jitter);
 }
 
 std::string with_page_size(const std::string& target) {

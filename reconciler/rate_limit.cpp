@@ -41,15 +41,18 @@ std::optional<std::chrono::milliseconds> wait_for_primary_reset(
   return std::chrono::ceil<std::chrono::milliseconds>(*state.reset + std::chrono::seconds(1) - now);
 }
 
-std::chrono::milliseconds secondary_backoff(int retries, double jitter) {
-  using namespace std::chrono_literals;
-  constexpr std::chrono::milliseconds first = 1min;
-  constexpr std::chrono::milliseconds cap = 16min;
+std::chrono::milliseconds jittered_backoff(std::chrono::milliseconds first, std::chrono::milliseconds cap,
+                                           int retries, double jitter) {
   auto base = first;
   for (int i = 0; i < retries && base < cap; ++i) base *= 2;
   base = std::min(base, cap);
   jitter = std::clamp(jitter, 0.0, 0.999999);
   return base + std::chrono::milliseconds(static_cast<std::int64_t>(std::floor(base.count() * jitter / 2)));
+}
+
+std::chrono::milliseconds secondary_backoff(int retries, double jitter) {
+  using namespace std::chrono_literals;
+  return jittered_backoff(1min, 16min, retries, jitter);
 }
 
 limit_decision decide_on_answer(unsigned status, const header_map& headers, std::string_view body,

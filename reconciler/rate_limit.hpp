@@ -53,6 +53,12 @@ limit_decision decide_on_answer(unsigned status, const header_map& headers, std:
                                 std::chrono::system_clock::time_point now, int retries,
                                 double jitter);
 
+/// `first` × 2^retries, capped at `cap`, plus up to half of that again at random (`jitter` in
+/// [0, 1)): exponential backoff with jitter, so that clients refused together do not come back
+/// together. Always within [base, 1.5 × base). Pure.
+std::chrono::milliseconds jittered_backoff(std::chrono::milliseconds first, std::chrono::milliseconds cap,
+                                           int retries, double jitter);
+
 /// The wait after the `retries`-th secondary limit without retry-after: 1 min × 2^retries, capped
 /// at 16 min, plus up to half of that again at random (`jitter` in [0, 1)), so that clients
 /// limited together do not come back together. Always within [base, 1.5 × base). Pure.
