@@ -96,9 +96,24 @@ if [ -x "$bin/workers/tributary-worker" ]; then
   METRICS_LISTEN=127.0.0.1:9465 "$bin/workers/tributary-worker" >"$logs/worker.log" 2>&1 &
   pids+=($!); started+=(worker)
 fi
-# The reconciler needs a GitHub to ask: only when credentials are given (GITHUB_TOKEN or
-# GITHUB_TOKEN_FILE, or the GITHUB_APP_* settings; GITHUB_API_URL for GitHub Enterprise Server or a
-# local fake), with RECONCILE_TARGETS or targets added by `tributary-reconciler targets add`.
+# The reconciler needs a GitHub to ask. With credentials (GITHUB_TOKEN or GITHUB_TOKEN_FILE, or the
+# GITHUB_APP_* settings; GITHUB_API_URL for GitHub Enterprise Server) it asks GitHub about
+# RECONCILE_TARGETS and the targets added by `tributary-reconciler targets add`. Without them it
+# asks the project's fake GitHub (tests/reconciler/), which serves a demo organisation, `demo-org`,
+# so that the whole pipeline runs here too.
+github_note=""
+if [ -x "$bin/reconciler/tributary-reconciler" ] && [ -z "${GITHUB_TOKEN:-}${GITHUB_TOKEN_FILE:-}${GITHUB_APP_ID:-}" ] &&
+   [ -x "$bin/tests/reconciler/tributary-fake-github" ]; then
+  "$bin/tests/reconciler/tributary-fake-github" --organization demo-org --token local-demo-token \
+    </dev/null >"$state/fake-github.json" 2>"$logs/fake-github.log" &
+  pids+=($!); started+=(fake-github)
+  for _ in $(seq 1 100); do [ -s "$state/fake-github.json" ] && break; sleep 0.1; done
+  fake_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$state/fake-github.json")
+  [ -n "$fake_url" ] || { echo "run-local: the fake GitHub did not start (see $logs/fake-github.log)"; exit 1; }
+  export GITHUB_API_URL=$fake_url GITHUB_TOKEN=local-demo-token RECONCILE_TARGETS=demo-org
+  github_note="against the demo organisation demo-org of the project's fake GitHub ($fake_url);
+                  give GITHUB_TOKEN and RECONCILE_TARGETS to reconcile your own"
+fi
 if [ -x "$bin/reconciler/tributary-reconciler" ] &&
    [ -n "${GITHUB_TOKEN:-}${GITHUB_TOKEN_FILE:-}${GITHUB_APP_ID:-}" ]; then
   METRICS_LISTEN=127.0.0.1:9466 "$bin/reconciler/tributary-reconciler" >"$logs/reconciler.log" 2>&1 &
@@ -129,8 +144,11 @@ Tributary is running (${started[*]}).
     GITHUB_WEBHOOK_SECRET=\$(cat .run/webhook-secret) $build_dir/tools/replay/tributary-replay \\
       --url https://127.0.0.1:$ingest_port/webhooks/github --insecure --examples
 EOT
-[[ " ${started[*]} " == *" reconciler "* ]] ||
+if [ -n "$github_note" ]; then
+  echo "  Reconciler      $github_note"
+elif [[ " ${started[*]} " != *" reconciler "* ]]; then
   echo "  Reconciler      not started: give GITHUB_TOKEN (and RECONCILE_TARGETS, GITHUB_API_URL) to start it"
+fi
 
 if [ "$mode" = "--check" ]; then
   source scripts/lib/local_check.sh

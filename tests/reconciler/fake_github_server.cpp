@@ -1,13 +1,15 @@
 // The fake GitHub as a process of its own, for tests written in other languages (tests/deploy):
 // serves build_world(ORGANIZATION) on 127.0.0.1 as fake_github does, prints one JSON line
-// {"url": GITHUB_API_URL, "organization": ...} on stdout, and serves until SIGTERM, SIGINT or the
-// end of its standard input.
+// {"url": GITHUB_API_URL, "organization": ...} on stdout, and serves until SIGTERM or SIGINT, or,
+// when its standard input is a pipe, until the pipe ends (the parent is gone). scripts/run-local.sh
+// runs it as the local GitHub of a demo organisation.
 //
 //   tributary-fake-github [--organization NAME] [--token TOKEN]
 #include "tests/reconciler/fake_github.hpp"
 #include "tests/reconciler/github_world.hpp"
 
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -16,12 +18,16 @@
 
 namespace {
 
-/// Returns once SIGTERM or SIGINT is pending (they are blocked) or standard input has ended (the
-/// parent is gone).
+/// Returns once SIGTERM or SIGINT is pending (they are blocked) or a pipe on standard input has
+/// ended (the parent is gone).
 void wait_for_stop(const sigset_t& stops) {
+  struct stat input_status {};
+  const bool watch_input = fstat(STDIN_FILENO, &input_status) == 0 && S_ISFIFO(input_status.st_mode);
   for (;;) {
     pollfd input{STDIN_FILENO, POLLIN, 0};
-    if (poll(&input, 1, 200) > 0) {
+    if (!watch_input) {
+      poll(nullptr, 0, 200);
+    } else if (poll(&input, 1, 200) > 0) {
       char byte;
       if (read(STDIN_FILENO, &byte, 1) <= 0) return;
     }
