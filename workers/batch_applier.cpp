@@ -2,6 +2,7 @@
 
 #include "workers/fold_error.hpp"
 #include "workers/folds/fold.hpp"
+#include "workers/payload_node.hpp"
 #include "workers/pg_array.hpp"
 #include "workers/pg_failure.hpp"
 #include "workers/rfc3339.hpp"
@@ -22,14 +23,17 @@ namespace {
 constexpr const char* insert_ledger = "apply_insert_ledger";
 constexpr const char* insert_dead_letter = "apply_insert_dead_letter";
 
-/// payload.repository.full_name, for the ledger's repository column (admin.webhook_coverage).
+/// payload.repository.full_name, for the ledger's repository column (admin.webhook_coverage),
+/// read through payload_node like every fold so that it holds what PostgreSQL text can (no NUL).
+/// A malformed one leaves the column NULL: the fold says what is wrong with the payload.
 std::optional<std::string> repository_of(const rapidjson::Document& payload) {
   if (!payload.IsObject()) return std::nullopt;
-  const auto repository = payload.FindMember("repository");
-  if (repository == payload.MemberEnd() || !repository->value.IsObject()) return std::nullopt;
-  const auto name = repository->value.FindMember("full_name");
-  if (name == repository->value.MemberEnd() || !name->value.IsString()) return std::nullopt;
-  return std::string(name->value.GetString(), name->value.GetStringLength());
+  try {
+    const auto repository = payload_node(payload, "").optional_object("repository");
+    return repository ? repository->optional_string("full_name") : std::nullopt;
+  } catch (const fold_error&) {
+    return std::nullopt;
+  }
 }
 
 /// The message's headers as a JSON object; bytes outside printable ASCII become '?', so that the

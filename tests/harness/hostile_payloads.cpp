@@ -127,6 +127,7 @@ std::vector<hostile_payload> hostile_payloads() {
     auto body = edited_example(examples, "issues", "opened", [](rapidjson::Document& d) {
       set_string(d["issue"], "title", "NUL-HERE", d.GetAllocator());
       set_string(d["sender"], "login", "NUL-HERE", d.GetAllocator());
+      set_string(d["repository"], "full_name", "NUL-HERE", d.GetAllocator());
     });
     for (auto at = body.find("NUL-HERE"); at != std::string::npos; at = body.find("NUL-HERE"))
       body.replace(at, 8, "a\\u0000b");

@@ -53,7 +53,7 @@ const std::map<std::string, verdict>& verdicts() {
       {"push_of_20000_commits", {"folded", ""}},
       {"invalid_utf8", {"envelope", ""}},  // reason checked by prefix below
       // PostgreSQL's text can't hold NUL: refused naming the first field read that has one.
-      {"nul_in_strings", {"payload", "sender.login contains a NUL character, which PostgreSQL text can't hold"}},
+      {"nul_in_strings", {"payload", "repository.full_name contains a NUL character, which PostgreSQL text can't hold"}},
       {"number_too_large", {"envelope", ""}},  // reason checked by prefix below
       {"not_an_object", {"envelope", "the body is JSON but not an object"}},
   };
