@@ -45,7 +45,7 @@ std::map<std::string, std::vector<std::string>> expected_lifecycle_snapshot() {
            "bob|7|1|2|0|0|0|0|1|1|1|0|0",
            "carol|2|3|0|0|0|1|0|0|1|0|1|0",
            "dev@example.com|1|4|1|0|0|0|0|0|0|0|0|0",
-           "acme|0|5|0|0|0|0|0|0|0|0|0|1",
+           // acme, an organisation, is in the summary but never ranked.
        }},
   };
   for (auto& [view, rows] : expected) std::sort(rows.begin(), rows.end());  // as analytics_snapshot

@@ -9,6 +9,7 @@ namespace tributary::workers {
 namespace {
 
 constexpr const char* upsert_users = "fold_upsert_users";
+constexpr const char* upsert_user_logins = "fold_upsert_user_logins";
 constexpr const char* upsert_repositories = "fold_upsert_repositories";
 constexpr const char* update_repository_stars = "fold_update_repository_stars";
 constexpr const char* delete_repositories = "fold_delete_repositories";
@@ -74,6 +75,19 @@ void fold_transaction::prepare(pqxx::connection& connection) {
       login = excluded.login, type = excluded.type,
       seen_at = excluded.seen_at, seen_delivery = excluded.seen_delivery
     WHERE (excluded.seen_at, excluded.seen_delivery) > (t.seen_at, t.seen_delivery))sql");
+  // Every (id, login) pair seen, with the first and last received-at that showed it: the login
+  // history that names a renamed user's old logins (010_people.sql). least/greatest commute, so
+  // any order or replay gives the same rows.
+  connection.prepare(upsert_user_logins, R"sql(
+    INSERT INTO github.user_logins AS t (user_id, login, first_seen_at, last_seen_at)
+    SELECT u.id, u.login, min(u.seen_at), max(u.seen_at)
+    FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS u(id, login, seen_at)
+    GROUP BY u.id, u.login
+    ORDER BY u.id, u.login
+    ON CONFLICT (user_id, login) DO UPDATE SET
+      first_seen_at = least(t.first_seen_at, excluded.first_seen_at),
+      last_seen_at = greatest(t.last_seen_at, excluded.last_seen_at)
+    WHERE excluded.first_seen_at < t.first_seen_at OR excluded.last_seen_at > t.last_seen_at)sql");
   // The newest snapshot of each id wins, except that a field it lacks (an abridged object, a
   // partial snapshot) keeps the value of the newest snapshot that had one: first among this
   // attempt's snapshots of that id, then the stored row. stargazers_count is written apart, with
@@ -173,6 +187,7 @@ void fold_transaction::flush() {
     }
     work_.exec_prepared(upsert_users, id.str(), login.str(), type.str(), seen_at.str(),
                         seen_delivery.str());
+    work_.exec_prepared(upsert_user_logins, id.str(), login.str(), seen_at.str());
     users_.clear();
   }
   if (!repositories_.empty()) {
