@@ -165,7 +165,7 @@ kind: 'login' or 'email'; identity: the login or e-mail in lower case; user_id: 
 login: that account's current login, else the identity itself (as first spelt); account_type: User, Bot or Organization (NULL: unknown); is_bot: type Bot or a login ending in [bot]; rule: why.
 A login: an admin's decision ('manual link', 'manual unlink'), else the account seen with that login last ('login history': a renamed user's old login names them), else none ('no account known').
 An e-mail: an admin's decision, else a noreply address (ID+login@users.noreply.github.com names the account ID; login@users.noreply.github.com the login), else commit evidence (commits pairing the e-mail with their author's login, in push payloads and the reconciler's pushes) when it names exactly one person ('commit evidence'; two or more: 'ambiguous evidence', none: 'no evidence', and the e-mail stays a person of its own).
-A commit counts for its e-mail's person when an admin decided about that e-mail, else for its author.username's person, else for its e-mail's.$$;
+A commit counts for its author.username's person (GitHub matched the e-mail to that account when it was pushed); a commit without one, for its e-mail's person.$$;
 
 -- The activity views, now by person. Their contract columns keep their names, types and order;
 -- login is the person's current login (or, without an account, the login or e-mail that stands
@@ -174,13 +174,13 @@ CREATE OR REPLACE VIEW analytics.developer_activity_daily AS
 WITH login_person AS (
   SELECT identity, user_id, login FROM analytics.person_identities WHERE kind = 'login'
 ), email_person AS (
-  SELECT identity, user_id, login, rule FROM analytics.person_identities WHERE kind = 'email'
+  SELECT identity, user_id, login FROM analytics.person_identities WHERE kind = 'email'
 ), activity AS (
+  -- A commit that names its author's login is that login's; one that GitHub matched to no
+  -- account, its e-mail's.
   SELECT (c.authored_at AT TIME ZONE 'UTC')::date AS day,
-         CASE WHEN e.rule IN ('manual link', 'manual unlink') OR c.author_username IS NULL
-              THEN e.user_id ELSE l.user_id END AS user_id,
-         CASE WHEN e.rule IN ('manual link', 'manual unlink') OR c.author_username IS NULL
-              THEN e.login ELSE l.login END AS login,
+         CASE WHEN c.author_username IS NULL THEN e.user_id ELSE l.user_id END AS user_id,
+         CASE WHEN c.author_username IS NULL THEN e.login ELSE l.login END AS login,
          c.repository_id,
          1 AS commits, coalesce(c.additions, 0) AS additions, coalesce(c.deletions, 0) AS deletions,
          0 AS prs_opened, 0 AS prs_merged, 0 AS reviews_submitted, 0 AS issues_opened, 0 AS issues_closed
