@@ -89,9 +89,9 @@ WITH login_owner AS (
   ORDER BY lower(login), last_seen_at DESC, user_id DESC
 ), seen_logins AS (
   SELECT login FROM github.user_logins
-  UNION SELECT author_username FROM github.commits WHERE author_username IS NOT NULL
-  UNION SELECT unnest(assignee_logins) FROM github.issue_closings
-  UNION SELECT identity FROM admin.person_links WHERE kind = 'login'
+  UNION ALL SELECT author_username FROM github.commits WHERE author_username IS NOT NULL
+  UNION ALL SELECT unnest(assignee_logins) FROM github.issue_closings
+  UNION ALL SELECT identity FROM admin.person_links WHERE kind = 'login'
 ), login_person AS (
   SELECT k.identity,
          CASE WHEN m.identity IS NOT NULL THEN m.user_id ELSE o.user_id END AS user_id,
@@ -110,12 +110,14 @@ WITH login_owner AS (
   -- The people an e-mail was paired with in commits that name their author's login (push
   -- payloads' author.username with author.email; the reconciler's pushes carry REST's
   -- author.login as username with commit.author.email).
-  SELECT lower(c.author_email) AS identity,
+  SELECT pair.identity,
          count(DISTINCT coalesce('#' || p.user_id, p.fallback)) AS people,
          min(p.user_id) AS user_id, min(p.fallback) AS fallback
-  FROM github.commits c
-  JOIN login_person p ON p.identity = lower(c.author_username)
-  WHERE c.author_email IS NOT NULL
+  FROM (SELECT lower(author_email) AS identity, lower(author_username) AS login
+        FROM github.commits
+        WHERE author_email IS NOT NULL AND author_username IS NOT NULL
+        GROUP BY 1, 2) pair
+  JOIN login_person p ON p.identity = pair.login
   GROUP BY 1
 ), email_person AS (
   SELECT e.identity, n.noreply_id, n.noreply_login, v.people,
@@ -171,10 +173,15 @@ A commit counts for its author.username's person (GitHub matched the e-mail to t
 -- login is the person's current login (or, without an account, the login or e-mail that stands
 -- in). New columns at the end.
 CREATE OR REPLACE VIEW analytics.developer_activity_daily AS
-WITH login_person AS (
-  SELECT identity, user_id, login FROM analytics.person_identities WHERE kind = 'login'
+WITH identities AS (
+  SELECT kind, identity, user_id, login FROM analytics.person_identities
+), login_person AS (
+  -- DISTINCT ON: each identity is one row already; saying so lets the planner size the joins.
+  SELECT DISTINCT ON (identity) identity, user_id, login FROM identities WHERE kind = 'login'
+  ORDER BY identity
 ), email_person AS (
-  SELECT identity, user_id, login FROM analytics.person_identities WHERE kind = 'email'
+  SELECT DISTINCT ON (identity) identity, user_id, login FROM identities WHERE kind = 'email'
+  ORDER BY identity
 ), activity AS (
   -- A commit that names its author's login is that login's; one that GitHub matched to no
   -- account, its e-mail's.
