@@ -1,5 +1,5 @@
 # One image for every Tributary executable (tributary-ingest, -worker, -reconciler, -migrate,
-# -replay): pick one with the container's command, e.g. `docker run tributary tributary-worker`.
+# -replay, -people): pick one with the container's command, e.g. `docker run tributary tributary-worker`.
 # Built on Debian 12 with the project's own setup script; run on debian:12-slim as a non-root user
 # with only the shared libraries the executables link (tests/deploy/dockerfile_test.sh checks the
 # list against the executables' own dependencies).
@@ -12,10 +12,11 @@ COPY . .
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release >/dev/null \
  && cmake --build /build -j"$(nproc)" --target \
       tributary-ingest tributary-worker tributary-reconciler tributary-migrate tributary-replay \
+      tributary-people \
  && install -D --strip -t /out/usr/local/bin \
       /build/ingest/tributary-ingest /build/workers/tributary-worker \
       /build/reconciler/tributary-reconciler /build/tools/migrate/tributary-migrate \
-      /build/tools/replay/tributary-replay
+      /build/tools/replay/tributary-replay /build/tools/people/tributary-people
 
 FROM debian:12-slim
 # Boost (Beast, Asio) is header-only here; ca-certificates for GitHub's TLS; openssl for the

@@ -72,7 +72,10 @@ class people_history {
     pull_request(71002, 2, dependabot, "2024-04-02T07:00:00Z");
     push(dependabot, "2024-04-02T08:10:00Z",
          {{"b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1", "2024-04-02T08:00:00Z", "dependabot[bot]",
-           "49699333+dependabot[bot]@users.noreply.github.com"}});
+           "49699333+dependabot[bot]@users.noreply.github.com"},
+          // A bot known only by the login of a commit: marked all the same.
+          {"b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2", "2024-04-02T08:05:00Z", "renovate[bot]",
+           "bot@renovateapp.com"}});
     // After the rename: the same account, its new login.
     pull_request(71003, 3, erin, "2024-04-03T09:00:00Z");
     return std::move(deliveries_);
@@ -188,6 +191,7 @@ const std::vector<std::string> expected_summary{
     "dana|2|0|0|201|User|f",
     "dependabot[bot]|1|1|0|49699333|Bot|t",
     "erin|2|2|0|202|User|f",
+    "renovate[bot]|1|0|0|-|-|t",
     "solo@example.com|1|0|0|-|-|f",
 };
 const std::vector<std::string> expected_leaderboard{
@@ -203,7 +207,8 @@ TEST(people, an_email_a_later_push_links_counts_for_that_login_in_every_view_at_
   // Nothing pairs the work e-mail with an account yet: it stands on its own (lower case).
   EXPECT_THAT(rows_of(database.url, daily_commits_query),
               ElementsAre("2024-04-01|dana@work.example|1|-", "2024-04-01|erin|2|202",
-                          "2024-04-01|solo@example.com|1|-", "2024-04-02|dependabot[bot]|1|49699333"));
+                          "2024-04-01|solo@example.com|1|-", "2024-04-02|dependabot[bot]|1|49699333",
+                          "2024-04-02|renovate[bot]|1|-"));
   EXPECT_EQ(database.count("SELECT count(*) FROM analytics.leaderboard WHERE login = 'dana@work.example'"), 1);
 
   auto linking = to_messages(history.the_linking_push());
@@ -213,7 +218,7 @@ TEST(people, an_email_a_later_push_links_counts_for_that_login_in_every_view_at_
   EXPECT_THAT(rows_of(database.url, daily_commits_query),
               ElementsAre("2024-04-01|dana|1|201", "2024-04-01|erin|2|202",
                           "2024-04-01|solo@example.com|1|-", "2024-04-02|dependabot[bot]|1|49699333",
-                          "2024-04-03|dana|1|201"));
+                          "2024-04-02|renovate[bot]|1|-", "2024-04-03|dana|1|201"));
   EXPECT_EQ(rows_of(database.url, summary_query), expected_summary);
   EXPECT_EQ(rows_of(database.url, leaderboard_query), expected_leaderboard);
   EXPECT_THAT(rows_of(database.url,
@@ -254,8 +259,8 @@ TEST(people, bots_are_marked_and_neither_bots_nor_organisations_are_ranked) {
   EXPECT_EQ(rows_of(database.url, leaderboard_query), expected_leaderboard);
   EXPECT_THAT(rows_of(database.url,
                       "SELECT DISTINCT login, is_bot FROM analytics.developer_activity_daily "
-                      "WHERE is_bot"),
-              ElementsAre("dependabot[bot]|t"));
+                      "WHERE is_bot ORDER BY 1"),
+              ElementsAre("dependabot[bot]|t", "renovate[bot]|t"));
 }
 
 /// tributary-people as an admin runs it; returns its stdout, expecting `code`.
@@ -299,6 +304,13 @@ TEST(people, a_manual_link_and_unlink_change_the_numbers_at_once_and_leave_audit
   EXPECT_EQ(commits_of(database, "dana"), 2);
   EXPECT_EQ(commits_of(database, "dana@work.example"), 0);
 
+  // A login no payload paired with an account, linked by the account's id.
+  people_command(database.url, {"link", "--login", "Renovate[bot]", "--user", "#49699333", "--by", "admin-bob"});
+  EXPECT_EQ(commits_of(database, "dependabot[bot]"), 2);
+  EXPECT_EQ(commits_of(database, "renovate[bot]"), 0);
+  people_command(database.url, {"reset", "--login", "renovate[bot]", "--by", "admin-bob"});
+  EXPECT_EQ(commits_of(database, "renovate[bot]"), 1);
+
   EXPECT_THAT(rows_of(database.url,
                       "SELECT by, action, kind, identity, coalesce(user_id::text, '-'), "
                       "coalesce(user_login, '-'), previous_decision, "
@@ -308,7 +320,9 @@ TEST(people, a_manual_link_and_unlink_change_the_numbers_at_once_and_leave_audit
               ElementsAre("admin-ann|link|email|solo@example.com|201|dana|f|-|her home address|t|t",
                           "admin-ann|unlink|email|dana@work.example|-|-|f|-|-|t|t",
                           "admin-bob|unlink|email|solo@example.com|-|-|t|201|-|t|t",
-                          "admin-bob|reset|email|dana@work.example|-|-|t|-|-|t|t"));
+                          "admin-bob|reset|email|dana@work.example|-|-|t|-|-|t|t",
+                          "admin-bob|link|login|renovate[bot]|49699333|dependabot[bot]|f|-|-|t|t",
+                          "admin-bob|reset|login|renovate[bot]|-|-|t|49699333|-|t|t"));
   EXPECT_EQ(people_command(database.url, {"list"}).substr(0, 40),
             std::string("email\tsolo@example.com\t-\t(own)\tadmin-bob\t").substr(0, 40));
 
@@ -316,7 +330,7 @@ TEST(people, a_manual_link_and_unlink_change_the_numbers_at_once_and_leave_audit
   people_command(database.url, {"link", "--email", "x@example.com", "--user", "nobody-known"}, 1);
   people_command(database.url, {"reset", "--email", "x@example.com"}, 1);
   people_command(database.url, {"link", "--login", "a@b", "--user", "dana"}, 2);
-  EXPECT_EQ(database.count("SELECT count(*) FROM admin.person_link_audit"), 4);
+  EXPECT_EQ(database.count("SELECT count(*) FROM admin.person_link_audit"), 6);
 }
 
 TEST(people, the_worker_folds_the_same_people_from_the_devbroker) {
