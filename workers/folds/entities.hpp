@@ -60,9 +60,10 @@ inline int removal_rank(bool present) { return present ? 0 : 1; }
 
 /// One attempt at applying a run of events: the pqxx transaction, plus the users and repositories
 /// that nearly every fold meets. Those are gathered and written once per attempt, one statement
-/// each (repositories: a second one for stargazers_count, versioned on its own), in id order: one round trip instead of several per event, and a lock order that all
-/// workers share, so two of them never deadlock on a popular row (a bot sender, an org). Lives
-/// for one attempt; one thread.
+/// each (repositories: a second one for stargazers_count, versioned on its own; users: a second
+/// one for the login history github.user_logins), in id order: one round trip instead of several
+/// per event, and a lock order that all workers share, so two of them never deadlock on a popular
+/// row (a bot sender, an org). Lives for one attempt; one thread.
 class fold_transaction {
  public:
   explicit fold_transaction(pqxx::work& work) : work_(work) {}
