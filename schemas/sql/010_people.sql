@@ -310,7 +310,9 @@ WITH first_review AS (
   FROM github.pull_request_reviews r
   JOIN github.pull_requests p ON p.id = r.pull_request_id
   WHERE r.state <> 'pending' AND r.submitted_at IS NOT NULL
-    AND r.reviewer_login IS DISTINCT FROM p.author_login
+    -- by account: a renamed author's comment on their own pull request is no review either
+    AND CASE WHEN r.reviewer_id IS NOT NULL AND p.author_id IS NOT NULL THEN r.reviewer_id <> p.author_id
+             ELSE r.reviewer_login IS DISTINCT FROM p.author_login END
   GROUP BY r.pull_request_id
 )
 SELECT coalesce(repo.full_name, '#' || p.repository_id) AS repo,
@@ -331,7 +333,7 @@ LEFT JOIN github.repositories repo ON repo.id = p.repository_id
 LEFT JOIN github.users u ON u.id = p.author_id;
 
 COMMENT ON VIEW analytics.pull_request_cycle IS
-$$One row per pull request. author: its author's current login. first_review_at: the earliest submitted (not pending) review by someone other than the author.
+$$One row per pull request. author: its author's current login. first_review_at: the earliest submitted (not pending) review by an account other than the author's.
 additions, deletions, changed_files: from the latest pull_request event (NULL if only abridged pull request objects have been seen).
 hours_to_first_review = (first_review_at - created_at) in hours; hours_to_merge = (merged_at - created_at) in hours; NULL while there is no review or merge. Closed without merge: merged_at NULL, closed_at set.$$;
 

@@ -81,6 +81,15 @@ class people_history {
     return std::move(deliveries_);
   }
 
+  /// A shared address that commits pair with two people, and a commit by it alone.
+  std::vector<delivery> a_shared_address() {
+    push(dana, "2024-04-04T10:10:00Z",
+         {{"e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1", "2024-04-04T10:00:00Z", "dana", "team@example.com"},
+          {"e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2", "2024-04-04T10:01:00Z", "erin", "team@example.com"},
+          {"e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3", "2024-04-04T10:02:00Z", nullptr, "team@example.com"}});
+    return std::move(deliveries_);
+  }
+
   /// dana's push whose commit pairs her work e-mail with her login.
   std::vector<delivery> the_linking_push() {
     push(dana, "2024-04-03T10:10:00Z",
@@ -261,6 +270,22 @@ TEST(people, bots_are_marked_and_neither_bots_nor_organisations_are_ranked) {
                       "SELECT DISTINCT login, is_bot FROM analytics.developer_activity_daily "
                       "WHERE is_bot ORDER BY 1"),
               ElementsAre("dependabot[bot]|t", "renovate[bot]|t"));
+}
+
+TEST(people, an_email_the_evidence_pairs_with_two_people_stays_on_its_own) {
+  applier_on_fresh_database database("people_ambiguous");
+  people_history history;
+  auto items = history.before_the_linking_push();
+  for (auto& item : history.the_linking_push()) items.push_back(std::move(item));
+  for (auto& item : history.a_shared_address()) items.push_back(std::move(item));
+  database.apply(to_messages(items));
+  EXPECT_THAT(rows_of(database.url,
+                      "SELECT login, commits, user_id FROM analytics.developer_activity_daily "
+                      "WHERE day = '2024-04-04' ORDER BY login COLLATE \"C\""),
+              ElementsAre("dana|1|201", "erin|1|202", "team@example.com|1|-"));
+  EXPECT_THAT(rows_of(database.url, "SELECT rule FROM analytics.person_identities "
+                                    "WHERE identity = 'team@example.com'"),
+              ElementsAre("ambiguous evidence"));
 }
 
 /// tributary-people as an admin runs it; returns its stdout, expecting `code`.
