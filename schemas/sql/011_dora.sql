@@ -35,44 +35,6 @@ CREATE TABLE github.pushes (
 COMMENT ON TABLE github.pushes IS
   'Pushes to branches and tags, from push webhooks (not deletions; not the reconciler''s synthetic one-commit pushes). shas: the commits the push brought, in the payload''s order, then after_sha if it is not the last of them. pushed_at: the push payload''s repository.pushed_at (capped at received-at + 5 minutes), else the received-at. Copies of a push keep the earliest report.';
 
--- A commit's place in a push: 0 for the ref's head before it (when the push did not rewrite
--- history), its 1-based index in shas, NULL when the push does not carry it.
-CREATE FUNCTION github.push_position(before_sha text, forced boolean, shas text[], sha text)
-RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-  SELECT CASE WHEN sha = before_sha AND NOT forced THEN 0 ELSE array_position(shas, sha) END
-$$;
-COMMENT ON FUNCTION github.push_position(text, boolean, text[], text) IS
-  'The position of sha in a push: 0 when it is the ref''s head before a push that did not rewrite history, its 1-based index in shas, else NULL (the push does not carry it).';
-
--- Whether the deployed commit contains the merge commit on a branch: some push to the branch
--- carries the merge commit, some push carries the deployed one, and the first came before the
--- second (an earlier pushed_at, or the same push at an earlier or equal position) with no forced
--- push to the branch after the first and at or before the second.
-CREATE FUNCTION github.branch_contains(repository bigint, branch text, deployed_sha text, merge_sha text)
-RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-  SELECT deployed_sha = merge_sha OR EXISTS (
-    SELECT 1
-    FROM github.pushes pm
-    JOIN github.pushes pd ON pd.repository_id = pm.repository_id AND pd.ref = pm.ref
-    WHERE pm.repository_id = repository AND pm.ref = branch
-      AND github.push_position(pm.before_sha, pm.forced, pm.shas, merge_sha) IS NOT NULL
-      AND github.push_position(pd.before_sha, pd.forced, pd.shas, deployed_sha) IS NOT NULL
-      AND (pm.pushed_at < pd.pushed_at
-           OR ((pm.before_sha, pm.after_sha) = (pd.before_sha, pd.after_sha)
-               AND github.push_position(pm.before_sha, pm.forced, pm.shas, merge_sha)
-                   <= github.push_position(pd.before_sha, pd.forced, pd.shas, deployed_sha)))
-      AND NOT EXISTS (
-        SELECT 1 FROM github.pushes f
-        WHERE f.repository_id = pm.repository_id AND f.ref = pm.ref AND f.forced
-          AND f.pushed_at > pm.pushed_at AND f.pushed_at <= pd.pushed_at))
-$$;
-COMMENT ON FUNCTION github.branch_contains(bigint, text, text, text) IS
-  'True when deployed_sha contains merge_sha on branch (refs/heads/NAME) of repository, as the push history shows it: they are equal, or a push to the branch carried merge_sha (github.push_position not NULL) before a push that carried deployed_sha (an earlier pushed_at, or the same push at an earlier or equal position), with no forced push to the branch after the first and at or before the second.';
-
 -- Every deployment that reached an outcome, the facts the DORA views count.
 CREATE VIEW analytics.deployment_outcomes AS
 WITH statuses AS (
@@ -167,45 +129,99 @@ failed_deployment_id, failed_at: the failure that opened the episode. restored_b
 A rollback without a failure status opens no episode (there is no failure time to measure from); it counts in analytics.dora_change_failure_rate.$$;
 
 -- Each merged pull request, in each environment of its repository, and the first deployment of a
--- commit that contains it.
+-- commit that contains it. Where the base branch carried the merge commit and where it carried
+-- each deployed commit are put in one stream per (repository, branch, environment, epoch), in
+-- the branch's order, latest first; a running minimum over it gives each merge commit the first
+-- successful deployment at or after it: one sort, however many pull requests and deployments.
 CREATE VIEW analytics.change_lead_times AS
 WITH merged AS (
-  SELECT p.id, p.repository_id, p.number, p.merged_at, p.merge_commit_sha,
+  SELECT p.repository_id, p.number, p.merged_at, p.merge_commit_sha,
          'refs/heads/' || p.base_ref AS branch
   FROM github.pull_requests p
   WHERE p.merged_at IS NOT NULL AND p.merge_commit_sha IS NOT NULL AND p.base_ref IS NOT NULL
 ), deployed AS (
-  SELECT o.repository_id, o.environment, o.deployment_id, o.sha, o.succeeded_at
+  -- first: orders deployments by (succeeded_at, id); min() of it picks the first one
+  SELECT o.repository_id, o.environment, o.deployment_id, o.sha, o.succeeded_at,
+         ARRAY[extract(epoch FROM o.succeeded_at), o.deployment_id] AS first
   FROM analytics.deployment_outcomes o
   WHERE o.succeeded_at IS NOT NULL
 ), environments AS (
   SELECT DISTINCT d.repository_id, d.environment FROM deployed d
+), branch_pushes AS (
+  -- epoch: the forced pushes to the branch so far, this one included
+  SELECT u.repository_id, u.ref, u.before_sha, u.forced, u.shas, u.pushed_at, u.seen_at,
+         u.seen_delivery,
+         count(*) FILTER (WHERE u.forced) OVER (
+           PARTITION BY u.repository_id, u.ref ORDER BY u.pushed_at, u.seen_at, u.seen_delivery
+           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS epoch
+  FROM github.pushes u
+  WHERE (u.repository_id, u.ref) IN (SELECT m.repository_id, m.branch FROM merged m)
+), carried AS (
+  -- each commit a push carried and its place: the branch's head before it (0, unless forced),
+  -- then what it brought (1, 2, ...)
+  SELECT u.repository_id, u.ref, u.epoch, u.pushed_at, u.seen_at, u.seen_delivery,
+         0::bigint AS position, u.before_sha AS sha
+  FROM branch_pushes u
+  WHERE NOT u.forced
+  UNION ALL
+  SELECT u.repository_id, u.ref, u.epoch, u.pushed_at, u.seen_at, u.seen_delivery,
+         c.position, c.sha
+  FROM branch_pushes u
+  CROSS JOIN LATERAL unnest(u.shas) WITH ORDINALITY AS c(sha, position)
+), stream AS (
+  SELECT c.repository_id, c.ref, c.epoch, c.pushed_at, c.seen_at, c.seen_delivery, c.position,
+         e.environment, m.number, NULL::numeric[] AS first
+  FROM carried c
+  JOIN merged m ON m.repository_id = c.repository_id AND m.branch = c.ref AND m.merge_commit_sha = c.sha
+  JOIN environments e ON e.repository_id = m.repository_id
+  UNION ALL
+  SELECT c.repository_id, c.ref, c.epoch, c.pushed_at, c.seen_at, c.seen_delivery, c.position,
+         d.environment, NULL, d.first
+  FROM carried c
+  JOIN deployed d ON d.repository_id = c.repository_id AND d.sha = c.sha
+), reached AS (
+  -- at equal places (the merge commit deployed itself) the deployment comes first
+  SELECT s.repository_id, s.environment, s.number,
+         min(s.first) OVER (
+           PARTITION BY s.repository_id, s.ref, s.environment, s.epoch
+           ORDER BY s.pushed_at DESC, s.seen_at DESC, s.seen_delivery DESC, s.position DESC,
+                    s.number NULLS FIRST
+           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS first
+  FROM stream s
+), candidates AS (
+  SELECT r.repository_id, r.environment, r.number, r.first
+  FROM reached r
+  WHERE r.number IS NOT NULL AND r.first IS NOT NULL
+  UNION ALL
+  SELECT m.repository_id, d.environment, m.number, d.first
+  FROM merged m
+  JOIN deployed d ON d.repository_id = m.repository_id AND d.sha = m.merge_commit_sha
+), firsts AS (
+  SELECT c.repository_id, c.environment, c.number, min(c.first) AS first
+  FROM candidates c
+  GROUP BY c.repository_id, c.environment, c.number
 )
 SELECT coalesce(r.full_name, '#' || m.repository_id) AS repo,
        e.environment,
        m.number,
        m.merged_at,
        m.merge_commit_sha,
-       first.deployment_id,
-       first.sha AS deployed_sha,
-       first.succeeded_at AS deployed_at,
-       extract(epoch FROM first.succeeded_at - m.merged_at) / 3600 AS lead_time_hours,
+       d.deployment_id,
+       d.sha AS deployed_sha,
+       d.succeeded_at AS deployed_at,
+       extract(epoch FROM d.succeeded_at - m.merged_at) / 3600 AS lead_time_hours,
        m.repository_id
 FROM merged m
 JOIN environments e ON e.repository_id = m.repository_id
-LEFT JOIN LATERAL (
-  SELECT d.deployment_id, d.sha, d.succeeded_at
-  FROM deployed d
-  WHERE d.repository_id = m.repository_id AND d.environment = e.environment
-    AND github.branch_contains(m.repository_id, m.branch, d.sha, m.merge_commit_sha)
-  ORDER BY d.succeeded_at, d.deployment_id
-  LIMIT 1
-) first ON true
+LEFT JOIN firsts f ON f.repository_id = m.repository_id AND f.environment = e.environment
+                  AND f.number = m.number
+LEFT JOIN deployed d ON d.deployment_id = f.first[2]
 LEFT JOIN github.repositories r ON r.id = m.repository_id;
 
 COMMENT ON VIEW analytics.change_lead_times IS
 $$One row per merged pull request (merged_at and merge_commit_sha known) and environment that its repository has deployed to successfully.
-deployment_id, deployed_sha, deployed_at: the deployment with the earliest succeeded_at (then lowest id) in that environment whose sha contains the merge commit (github.branch_contains: the same sha, or pushed to the pull request's base branch after the merge commit — a later push, or later in the same push — with no forced push to that branch in between); NULL while none does.
+deployment_id, deployed_sha, deployed_at: the deployment with the earliest succeeded_at (then lowest id) in that environment whose sha contains the merge commit; NULL while none does.
+A deployed sha contains the merge commit when it is the merge commit, or when the pull request's base branch (refs/heads/ || base_ref) carried the merge commit at or before a place where it carried the deployed sha, with no forced push between: a push carries its head before it (place 0, unless the push is forced) and the commits it brought (github.pushes.shas, places 1, 2, ...); pushes to the branch are ordered by pushed_at, then received-at, then delivery id; a forced push starts a new history, and a sha carried before it is not contained in one carried from it on.
 lead_time_hours = (deployed_at - merged_at) in hours.$$;
 
 CREATE VIEW analytics.dora_deployment_frequency AS

@@ -48,7 +48,7 @@ TEST(schema, every_view_carries_its_definition_in_its_comment) {
               HasSubstr("score = 3 * prs_merged + 2 * reviews_submitted + 2 * issues_closed"));
   EXPECT_THAT(comment("analytics.deployment_outcomes"), HasSubstr("rolled_back_by"));
   EXPECT_THAT(comment("analytics.deployment_restores"), HasSubstr("hours_to_restore"));
-  EXPECT_THAT(comment("analytics.change_lead_times"), HasSubstr("github.branch_contains"));
+  EXPECT_THAT(comment("analytics.change_lead_times"), HasSubstr("with no forced push between"));
   EXPECT_THAT(comment("analytics.dora_deployment_frequency"), HasSubstr("first 'success' status"));
   EXPECT_THAT(comment("analytics.dora_lead_time"), HasSubstr("percentile_cont"));
   EXPECT_THAT(comment("analytics.dora_change_failure_rate"),
