@@ -236,6 +236,8 @@ std::vector<delivery> build_history() {
   h.review(92003, carol, "2024-03-06T08:30:00Z", pr3);
   h.pull_request(pr3, "closed", "2024-03-06T09:00:00Z", m3);
   h.push("2024-03-06T09:00:00Z", x3, {c3, m3});
+  // c3 came in a3's push but before it: it does not contain a3.
+  h.status(94016, "success", 93011, c3, "production", "2024-03-06T09:10:00Z", "2024-03-06T09:30:00Z");
   h.status(94005, "failure", 93003, m3, "production", "2024-03-06T10:00:00Z", "2024-03-06T10:15:00Z");
   h.status(94006, "error", 93004, m3, "production", "2024-03-06T11:00:00Z", "2024-03-06T11:05:00Z");
   h.status(94007, "success", 93005, m3, "production", "2024-03-06T12:00:00Z", "2024-03-06T13:15:00Z");
@@ -332,6 +334,7 @@ std::map<std::string, std::vector<std::string>> expected_views() {
         "acme/shop|production|93007|a3|2024-03-12 14:20:00+00|-|t|-|f",
         "acme/shop|production|93008|a5|-|2024-03-14 09:00:00+00|f|-|t",
         "acme/shop|production|93009|d7|2024-03-14 08:00:00+00|-|f|-|f",
+        "acme/shop|production|93011|c3|2024-03-06 09:30:00+00|-|f|-|f",
         "acme/shop|staging|95001|a2|2024-03-05 10:20:00+00|-|f|-|f",
         "acme/shop|staging|95002|a4|2024-03-12 10:10:00+00|2024-03-12 12:00:00+00|f|-|t",
         "acme/shop|staging|95003|a4|2024-03-12 12:30:00+00|-|f|-|f"}},
@@ -351,7 +354,7 @@ std::map<std::string, std::vector<std::string>> expected_views() {
         "acme/shop|staging|4|2024-03-12 10:00:00+00|a4|95002|a4|2024-03-12 10:10:00+00|0.1667",
         "acme/shop|staging|5|2024-03-13 11:00:00+00|a5|-|-|-|-"}},
       {"dora_deployment_frequency",
-       {"acme/shop|production|2024-03-04|3", "acme/shop|production|2024-03-11|3",
+       {"acme/shop|production|2024-03-04|4", "acme/shop|production|2024-03-11|3",
         "acme/shop|staging|2024-03-04|1", "acme/shop|staging|2024-03-11|2"}},
       // production 03-04: 7/6, 5/2, 17/4 h; 03-11: 3/2 h. staging 03-04: 67/3, 1/3 h; 03-11:
       // 871/6, 1/6 h. p90 of three values: the second + 0.8 x (third - second).
@@ -361,7 +364,7 @@ std::map<std::string, std::vector<std::string>> expected_views() {
         "acme/shop|staging|2024-03-04|2|11.3333|20.1333",
         "acme/shop|staging|2024-03-11|2|72.6667|130.6667"}},
       {"dora_change_failure_rate",
-       {"acme/shop|production|2024-03-04|5|2|0.4000", "acme/shop|production|2024-03-11|4|2|0.5000",
+       {"acme/shop|production|2024-03-04|6|2|0.3333", "acme/shop|production|2024-03-11|4|2|0.5000",
         "acme/shop|staging|2024-03-04|1|0|0.0000", "acme/shop|staging|2024-03-11|2|1|0.5000"}},
       {"dora_time_to_restore",
        {"acme/shop|production|2024-03-04|1|3.0000|3.0000",
