@@ -31,6 +31,31 @@ std::map<std::string, std::vector<std::string>> analytics_snapshot(const std::st
        "SELECT login, score, rank, commits, additions, deletions, prs_opened, prs_merged, "
        "reviews_submitted, issues_opened, issues_closed, open_issues_assigned, stars_received "
        "FROM analytics.leaderboard ORDER BY rank, login COLLATE \"C\""},
+      // Migration 011 (rows sorted below).
+      {"deployment_outcomes",
+       "SELECT repo, environment, deployment_id, sha, ref, created_at, succeeded_at, failed_at, "
+       "rollback, rolled_back_by, failed_change FROM analytics.deployment_outcomes"},
+      {"deployment_restores",
+       "SELECT repo, environment, failed_deployment_id, failed_at, restored_by_deployment_id, "
+       "restored_at, round(hours_to_restore, 4) FROM analytics.deployment_restores"},
+      {"change_lead_times",
+       "SELECT repo, environment, number, merged_at, merge_commit_sha, deployment_id, deployed_sha, "
+       "deployed_at, round(lead_time_hours, 4) FROM analytics.change_lead_times"},
+      {"dora_deployment_frequency",
+       "SELECT repo, environment, week, deployments FROM analytics.dora_deployment_frequency"},
+      {"dora_lead_time",
+       "SELECT repo, environment, week, changes, round(lead_time_hours_p50, 4), "
+       "round(lead_time_hours_p90, 4) FROM analytics.dora_lead_time"},
+      {"dora_change_failure_rate",
+       "SELECT repo, environment, week, deployments, failed_changes, round(change_failure_rate, 4) "
+       "FROM analytics.dora_change_failure_rate"},
+      {"dora_time_to_restore",
+       "SELECT repo, environment, week, restores, round(hours_to_restore_p50, 4), "
+       "round(hours_to_restore_p90, 4) FROM analytics.dora_time_to_restore"},
+      {"pull_request_cycle_weekly",
+       "SELECT repo, week, reviewed, round(hours_to_first_review_p50, 4), "
+       "round(hours_to_first_review_p90, 4), merged, round(hours_to_merge_p50, 4), "
+       "round(hours_to_merge_p90, 4) FROM analytics.pull_request_cycle_weekly"},
   };
   pqxx::connection connection(url);
   pqxx::work work(connection);

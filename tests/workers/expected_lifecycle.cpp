@@ -47,6 +47,19 @@ std::map<std::string, std::vector<std::string>> expected_lifecycle_snapshot() {
            "dev@example.com|1|4|1|0|0|0|0|0|0|0|0|0",
            // acme, an organisation, is in the summary but never ranked.
        }},
+      // No deployments: the DORA views are empty (tests/workers/dora_test.cpp fills them).
+      {"deployment_outcomes", {}},
+      {"deployment_restores", {}},
+      {"change_lead_times", {}},
+      {"dora_deployment_frequency", {}},
+      {"dora_lead_time", {}},
+      {"dora_change_failure_rate", {}},
+      {"dora_time_to_restore", {}},
+      {"pull_request_cycle_weekly",
+       {
+           // #7: first reviewed 6.5 h and merged 25 h after opening, both in the week of 03-04
+           "acme/widgets|2024-03-04|1|6.5000|6.5000|1|25.0000|25.0000",
+       }},
   };
   for (auto& [view, rows] : expected) std::sort(rows.begin(), rows.end());  // as analytics_snapshot
   return expected;

@@ -46,6 +46,15 @@ TEST(schema, every_view_carries_its_definition_in_its_comment) {
   EXPECT_THAT(comment("analytics.repository_stars"), HasSubstr("stars_known_at"));
   EXPECT_THAT(comment("analytics.leaderboard"),
               HasSubstr("score = 3 * prs_merged + 2 * reviews_submitted + 2 * issues_closed"));
+  EXPECT_THAT(comment("analytics.deployment_outcomes"), HasSubstr("rolled_back_by"));
+  EXPECT_THAT(comment("analytics.deployment_restores"), HasSubstr("hours_to_restore"));
+  EXPECT_THAT(comment("analytics.change_lead_times"), HasSubstr("with no forced push between"));
+  EXPECT_THAT(comment("analytics.dora_deployment_frequency"), HasSubstr("first 'success' status"));
+  EXPECT_THAT(comment("analytics.dora_lead_time"), HasSubstr("percentile_cont"));
+  EXPECT_THAT(comment("analytics.dora_change_failure_rate"),
+              HasSubstr("change_failure_rate = failed_changes / deployments"));
+  EXPECT_THAT(comment("analytics.dora_time_to_restore"), HasSubstr("hours_to_restore_p50"));
+  EXPECT_THAT(comment("analytics.pull_request_cycle_weekly"), HasSubstr("hours_to_merge_p90"));
 }
 
 /// The columns of every analytics view, in order, as CONTRACT.md lists them (the leaderboard:
@@ -80,6 +89,26 @@ const std::map<std::string, std::vector<std::string>>& added_columns() {
       {"leaderboard", {"user_id", "account_type", "is_bot"}},
       {"person_identities",
        {"kind", "identity", "user_id", "login", "account_type", "is_bot", "rule"}},
+      // Migration 011: DORA and the weekly pull request cycle.
+      {"deployment_outcomes",
+       {"repo", "environment", "deployment_id", "sha", "ref", "created_at", "succeeded_at",
+        "failed_at", "rollback", "rolled_back_by", "failed_change", "repository_id"}},
+      {"deployment_restores",
+       {"repo", "environment", "failed_deployment_id", "failed_at", "restored_by_deployment_id",
+        "restored_at", "hours_to_restore", "repository_id"}},
+      {"change_lead_times",
+       {"repo", "environment", "number", "merged_at", "merge_commit_sha", "deployment_id",
+        "deployed_sha", "deployed_at", "lead_time_hours", "repository_id"}},
+      {"dora_deployment_frequency", {"repo", "environment", "week", "deployments"}},
+      {"dora_lead_time",
+       {"repo", "environment", "week", "changes", "lead_time_hours_p50", "lead_time_hours_p90"}},
+      {"dora_change_failure_rate",
+       {"repo", "environment", "week", "deployments", "failed_changes", "change_failure_rate"}},
+      {"dora_time_to_restore",
+       {"repo", "environment", "week", "restores", "hours_to_restore_p50", "hours_to_restore_p90"}},
+      {"pull_request_cycle_weekly",
+       {"repo", "week", "reviewed", "hours_to_first_review_p50", "hours_to_first_review_p90",
+        "merged", "hours_to_merge_p50", "hours_to_merge_p90"}},
   };
   return columns;
 }
@@ -121,6 +150,12 @@ TEST(schema, every_view_has_the_contracts_columns_in_order_then_the_documented_a
   EXPECT_EQ(type_of("leaderboard", "rank"), "bigint");
   EXPECT_EQ(type_of("developer_summary", "user_id"), "bigint");
   EXPECT_EQ(type_of("leaderboard", "is_bot"), "boolean");
+  EXPECT_EQ(type_of("dora_deployment_frequency", "week"), "date");
+  EXPECT_EQ(type_of("dora_deployment_frequency", "deployments"), "bigint");
+  EXPECT_EQ(type_of("dora_lead_time", "lead_time_hours_p50"), "numeric");
+  EXPECT_EQ(type_of("dora_change_failure_rate", "change_failure_rate"), "numeric");
+  EXPECT_EQ(type_of("pull_request_cycle_weekly", "hours_to_merge_p90"), "numeric");
+  EXPECT_EQ(type_of("deployment_outcomes", "succeeded_at"), "timestamp with time zone");
 }
 
 TEST(schema, the_readme_has_example_queries_for_every_view_and_they_run_as_the_analyst) {

@@ -21,6 +21,8 @@ pull_request_row read_pull_request(const payload_node& node, bool with_detail) {
   pull_request.updated_at = node.required_time("updated_at");
   pull_request.closed_at = node.optional_time("closed_at");
   pull_request.merged_at = node.optional_time("merged_at");
+  if (const auto base = node.optional_object("base")) pull_request.base_ref = base->optional_string("ref");
+  pull_request.merge_commit_sha = node.optional_string("merge_commit_sha");
   if (with_detail) {
     pull_request_row::detail_fields detail;
     detail.draft = node.optional_bool("draft");
@@ -38,14 +40,15 @@ void prepare_pull_request(pqxx::connection& connection) {
   connection.prepare(upsert_summary, R"sql(
     INSERT INTO github.pull_requests AS t (id, repository_id, number, title, author_login,
       author_id, state, created_at, updated_at, closed_at, merged_at, version_at, seen_at,
-      seen_delivery)
+      seen_delivery, base_ref, merge_commit_sha)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-            github.snapshot_version_at($9::timestamptz, $12::timestamptz), $12, $13)
+            github.snapshot_version_at($9::timestamptz, $12::timestamptz), $12, $13, $14, $15)
     ON CONFLICT (id) DO UPDATE SET
       repository_id = excluded.repository_id, number = excluded.number, title = excluded.title,
       author_login = excluded.author_login, author_id = excluded.author_id,
       state = excluded.state, created_at = excluded.created_at, updated_at = excluded.updated_at,
       closed_at = excluded.closed_at, merged_at = excluded.merged_at,
+      base_ref = excluded.base_ref, merge_commit_sha = excluded.merge_commit_sha,
       version_at = excluded.version_at, seen_at = excluded.seen_at,
       seen_delivery = excluded.seen_delivery
     WHERE (excluded.version_at, excluded.seen_at, excluded.seen_delivery)
@@ -75,7 +78,8 @@ void write_pull_request(const pull_request_row& pull_request, std::int64_t repos
   work.exec_prepared(upsert_summary, pull_request.id, repository_id, pull_request.number,
                      pull_request.title, author_login, author_id, pull_request.state,
                      pull_request.created_at, pull_request.updated_at, pull_request.closed_at,
-                     pull_request.merged_at, source.received_at_text, source.delivery_id);
+                     pull_request.merged_at, source.received_at_text, source.delivery_id,
+                     pull_request.base_ref, pull_request.merge_commit_sha);
   if (const auto& detail = pull_request.detail) {
     work.exec_prepared(update_detail, pull_request.id, detail->draft, detail->merged,
                        detail->additions, detail->deletions, detail->changed_files,

@@ -18,6 +18,8 @@ struct pull_request_row {
   std::string state;
   std::string created_at, updated_at;
   std::optional<std::string> closed_at, merged_at;
+  std::optional<std::string> base_ref;          // base.ref: the branch it merges into
+  std::optional<std::string> merge_commit_sha;  // the merge commit once merged_at is set
   struct detail_fields {
     std::optional<bool> draft, merged;
     std::optional<std::int64_t> additions, deletions, changed_files, commits;

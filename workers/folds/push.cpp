@@ -9,6 +9,30 @@ namespace tributary::workers {
 namespace {
 
 constexpr const char* upsert_commits = "fold_push_commits";
+constexpr const char* upsert_push = "fold_push_ref";
+
+/// A sha of zeros: the ref did not exist before (before) or no longer exists (after).
+bool is_zero_sha(const std::string& sha) {
+  return sha.find_first_not_of('0') == std::string::npos;
+}
+
+/// Records the push itself (ref, before, after, forced, its commits in order) when the payload
+/// says which ref it moved: GitHub's push webhooks do; the reconciler's one-commit pushes don't.
+void write_push(const payload_node& root, std::int64_t repository_id,
+                const std::vector<commit_row>& commits, const event& source,
+                fold_transaction& transaction) {
+  const auto ref = root.optional_string("ref");
+  const auto before = root.optional_string("before");
+  const auto after = root.optional_string("after");
+  if (!ref || !before || !after || after->empty() || is_zero_sha(*after)) return;
+  pg_array shas;
+  for (const auto& commit : commits) shas.add(commit.sha);
+  if (commits.empty() || commits.back().sha != *after) shas.add(*after);
+  transaction.work().exec_prepared(upsert_push, repository_id, *ref, *before, *after,
+                                   root.optional_bool("forced").value_or(false),
+                                   repository_time(source, "pushed_at"), shas.str(),
+                                   source.received_at_text, source.delivery_id);
+}
 
 }  // namespace
 
@@ -58,11 +82,24 @@ void prepare_push(pqxx::connection& connection) {
        OR t.author_username > excluded.author_username
        OR (t.additions IS NULL AND excluded.additions IS NOT NULL)
        OR (t.deletions IS NULL AND excluded.deletions IS NOT NULL))sql");
+  // A push is a fact (the same ref, before and after bring the same commits): copies of it keep
+  // the earliest report, a total order, so any arrival order ends in the same row.
+  connection.prepare(upsert_push, R"sql(
+    INSERT INTO github.pushes AS t (repository_id, ref, before_sha, after_sha, forced, pushed_at,
+      shas, seen_at, seen_delivery)
+    VALUES ($1, $2, $3, $4, $5, github.snapshot_version_at($6::timestamptz, $8::timestamptz),
+            $7::text[], $8, $9)
+    ON CONFLICT (repository_id, ref, before_sha, after_sha) DO UPDATE SET
+      forced = excluded.forced, pushed_at = excluded.pushed_at, shas = excluded.shas,
+      seen_at = excluded.seen_at, seen_delivery = excluded.seen_delivery
+    WHERE (excluded.pushed_at, excluded.seen_at, excluded.seen_delivery)
+        < (t.pushed_at, t.seen_at, t.seen_delivery))sql");
 }
 
 void fold_push(const event& source, fold_transaction& transaction) {
   const auto repository_id = gather_context(source, transaction, true);
   const auto commits = read_push_commits(root_of(source));
+  write_push(root_of(source), *repository_id, commits, source, transaction);
   if (commits.empty()) return;
   pg_array sha, username, email, name, authored_at, message, additions, deletions;
   for (const auto& commit : commits) {

@@ -24,7 +24,8 @@ struct commit_row {
 /// The commits of a push payload, each sha once. Pure; throws fold_error naming the defect.
 std::vector<commit_row> read_push_commits(const payload_node& root);
 
-/// push: upserts the repository and each commit by (repository, sha).
+/// push: upserts the repository, each commit by (repository, sha), and the push itself by
+/// (repository, ref, before, after) into github.pushes when the payload names its ref.
 void fold_push(const event& source, fold_transaction& transaction);
 void prepare_push(pqxx::connection& connection);
 

@@ -100,11 +100,19 @@ TEST(fold_readers, pull_requests_carry_their_sizes) {
     EXPECT_EQ(row.detail->deletions, 1);
     EXPECT_EQ(row.detail->changed_files, 1);
     EXPECT_EQ(row.detail->commits, 1);
+    // Where a merge lands (the DORA views): every object names its base branch; GitHub's test
+    // merge commit is there before the merge, null in some examples.
+    EXPECT_EQ(row.base_ref, "master");
+    if (row.merge_commit_sha) {
+      EXPECT_EQ(*row.merge_commit_sha, "c4295bd74fb0f4fda03689c3df3f2803b658fd85");
+    }
   }
   for (const auto* example : of("pull_request_review")) {
     const auto root = example->root();
     const auto abridged = read_pull_request(root.required_object("pull_request"), false);
     EXPECT_FALSE(abridged.detail);
+    EXPECT_EQ(abridged.base_ref, "master");
+    EXPECT_EQ(abridged.merge_commit_sha, "c4295bd74fb0f4fda03689c3df3f2803b658fd85");
     const auto review = read_review(root.required_object("review"));
     EXPECT_EQ(review.id, 237895671);
     EXPECT_EQ(review.state, example->example.action == "dismissed" ? "dismissed" : "commented");
