@@ -43,7 +43,7 @@ void prepare_push(pqxx::connection& connection) {
   // A commit is immutable: a later delivery only fills what was unknown. least() picks the same
   // username whatever order two differing deliveries come in.
   connection.prepare(upsert_commits, R"sql(
-    INSERT INTO github.commits AS t (repository_id, sha, author_username, author_email, author_name,
+    INSERT INTO commits AS t (repository_id, sha, author_username, author_email, author_name,
       authored_at, message, additions, deletions, first_seen_delivery)
     SELECT $1, c.sha, c.username, c.email, c.name, c.authored_at, c.message, c.additions,
            c.deletions, $2
