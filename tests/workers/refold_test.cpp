@@ -170,6 +170,32 @@ TEST(refold, under_live_traffic_loses_and_double_counts_nothing) {
   EXPECT_TRUE(worker.wait_for_exit(30s));
 }
 
+TEST(refold, a_delivery_that_no_longer_folds_is_left_out_and_the_rest_folds) {
+  applier_on_fresh_database database("refold_culprit");
+  apply_stream(database, build_lifecycle());
+  const auto pull_requests = database.count("SELECT count(*) FROM github.pull_requests");
+  {
+    // An issue number PostgreSQL refuses (integer out of range): the refold's batch fails in
+    // the database, is rolled back to its savepoint and folded again one by one.
+    pqxx::connection connection(database.url);
+    pqxx::work work(connection);
+    work.exec("UPDATE github.webhook_events SET payload = "
+              "jsonb_set(payload::jsonb, '{issue,number}', '1099511627776')::text "
+              "WHERE delivery_id = (SELECT delivery_id FROM github.deliveries WHERE event = 'issues' "
+              "ORDER BY received_at LIMIT 1)");
+    work.commit();
+  }
+  std::atomic<bool> stopping{false};
+  const auto outcome = workers::refold(database.url, {500, 10s, {}}, stopping,
+                                       core::logger("refold-test"));
+  EXPECT_EQ(outcome.failed, 1u);
+  EXPECT_EQ(outcome.deliveries, build_lifecycle().size());
+  EXPECT_EQ(outcome.folded + outcome.skipped + outcome.failed, outcome.deliveries);
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.pull_requests"), pull_requests);
+  EXPECT_EQ(database.count("SELECT count(*) FROM github.issues WHERE number > 2147483647"), 0);
+  expect_swapped_in_place(database.url);
+}
+
 TEST(refold, refuses_when_raw_retention_dropped_deliveries_the_ledger_holds) {
   applier_on_fresh_database database("refold_refused");
   apply_stream(database, build_lifecycle());
