@@ -68,6 +68,31 @@ std::optional<event> event_of(const raw_delivery& row, std::string& reason) {
   return result;
 }
 
+/// The raw rows of the ledger deliveries `ids` (received at `times`), in that order. Refuses if
+/// one is gone: retention dropped it while the refold ran.
+std::vector<raw_delivery> raw_deliveries(pqxx::work& work, const pg_array& ids,
+                                         const pg_array& times) {
+  std::vector<raw_delivery> batch;
+  for (const auto& row : work.exec_params(R"sql(
+      SELECT k.delivery_id, k.received_at, e.event, e.action, e.source, e.hook_id, e.payload
+      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(delivery_id, received_at, n)
+      LEFT JOIN github.webhook_events e
+        ON e.delivery_id = k.delivery_id AND e.received_at = k.received_at::timestamptz
+      ORDER BY k.n)sql",
+                                          ids.str(), times.str())) {
+    raw_delivery delivery{row[0].as<std::string>(), row[1].as<std::string>(),
+                          text_of(row[2]),          text_of(row[3]),
+                          text_of(row[4]),          text_of(row[5]),
+                          text_of(row[6])};
+    if (!delivery.payload)
+      throw refold_refused("refold refused: delivery " + delivery.delivery_id +
+                           " of the ledger has no raw payload in github.webhook_events any more "
+                           "(dropped by raw retention while the refold ran)");
+    batch.push_back(std::move(delivery));
+  }
+  return batch;
+}
+
 /// One refold: its two connections, its counts and its progress reports.
 class refold_run {
  public:
@@ -89,7 +114,7 @@ class refold_run {
   const std::atomic<bool>& stopping_;
   core::logger log_;
   pqxx::connection folder_;  // folds into the fresh schema, then swaps (search_path: it alone)
-  pqxx::connection reader_;  // reads the ledger's pending deliveries and their raw rows
+  pqxx::connection reader_;  // reads the ledger's pending deliveries, a pass in one snapshot
   refold_outcome outcome_;
   long long ledger_at_start_ = 0;
   steady::time_point started_ = steady::now();
@@ -97,6 +122,10 @@ class refold_run {
 };
 
 refold_outcome refold_run::run() {
+  {
+    pqxx::nontransaction setup(folder_);
+    setup.exec("SET application_name = 'tributary-worker --refold'");
+  }
   refuse_if_unable();
   create_fresh_tables();
   prepare_fold_statements(folder_, refold_schema);
@@ -208,33 +237,24 @@ std::size_t refold_run::fold_pending(std::string_view phase, pqxx::work* held) {
       ids.add(key[0].as<std::string>());
       times.add(key[1].as<std::string>());
     }
-    std::vector<raw_delivery> batch;
-    batch.reserve(keys.size());
-    for (const auto& row : read.exec_params(R"sql(
-        SELECT k.delivery_id, k.received_at, e.event, e.action, e.source, e.hook_id, e.payload
-        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(delivery_id, received_at, n)
-        LEFT JOIN github.webhook_events e
-          ON e.delivery_id = k.delivery_id AND e.received_at = k.received_at::timestamptz
-        ORDER BY k.n)sql",
-                                            ids.str(), times.str())) {
-      raw_delivery delivery{row[0].as<std::string>(), row[1].as<std::string>(),
-                            text_of(row[2]), text_of(row[3]), text_of(row[4]),
-                            text_of(row[5]), text_of(row[6])};
-      if (!delivery.payload)
-        throw refold_refused("refold refused: delivery " + delivery.delivery_id +
-                             " of the ledger has no raw payload in github.webhook_events any more "
-                             "(dropped by raw retention while the refold ran)");
-      batch.push_back(std::move(delivery));
-    }
+    // The raw rows are read by the transaction that folds them, so that no transaction of the
+    // refold holds github.webhook_events for longer than a batch (a worker creating or dropping
+    // a monthly partition would wait for it).
+    std::size_t folded = 0;
+    const auto fetch_and_fold = [&](pqxx::work& work) {
+      const auto batch = raw_deliveries(work, ids, times);
+      fold_batch(work, batch);
+      folded = batch.size();
+    };
     if (held) {
-      fold_batch(*held, batch);
+      fetch_and_fold(*held);
     } else {
       pqxx::work work(folder_);
-      fold_batch(work, batch);
+      fetch_and_fold(work);
       work.commit();
     }
-    total += batch.size();
-    outcome_.deliveries += batch.size();
+    total += folded;
+    outcome_.deliveries += folded;
     report(phase, false);
   }
   read.commit();
