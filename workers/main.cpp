@@ -38,8 +38,8 @@ int run_refold(int argc, char** argv) {
   const auto specs = workers::refold_setting_specs();
   const std::vector<core::flag_spec> flags{workers::refold_flag()};
   const auto config = core::settings::load_or_exit(
-      "tributary-worker --refold",
-      "Rebuilds every derived table of schema github from the raw deliveries kept in "
+      "tributary-worker",
+      "with --refold, rebuilds every derived table of schema github from the raw deliveries kept in "
       "github.webhook_events, into a fresh schema, and swaps them in in one transaction while "
       "live workers keep folding.",
       specs, argc, argv, flags);
