@@ -125,11 +125,13 @@ TEST(refold, deleting_every_entity_row_and_refolding_gives_the_same_views) {
 
 TEST(refold, under_live_traffic_loses_and_double_counts_nothing) {
   const auto stream = the_stream();
-  const auto third = stream.size() / 3;
-  const std::vector<delivery> first(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(third));
-  const std::vector<delivery> second(stream.begin() + static_cast<std::ptrdiff_t>(third),
-                                     stream.begin() + static_cast<std::ptrdiff_t>(2 * third));
-  const std::vector<delivery> last(stream.begin() + static_cast<std::ptrdiff_t>(2 * third), stream.end());
+  const auto part = [&](std::size_t index) {
+    const auto size = stream.size() / 4;
+    const auto begin = stream.begin() + static_cast<std::ptrdiff_t>(index * size);
+    return std::vector<delivery>(begin, index == 3 ? stream.end()
+                                                   : begin + static_cast<std::ptrdiff_t>(size));
+  };
+  const auto first = part(0), second = part(1), third = part(2), last = part(3);
 
   applier_on_fresh_database control("refold_control");
   apply_stream(control, stream);
@@ -142,17 +144,19 @@ TEST(refold, under_live_traffic_loses_and_double_counts_nothing) {
   const auto ledger = [&] { return count_of(url, "SELECT count(*) FROM github.deliveries"); };
   ASSERT_TRUE(wait_until([&] { return ledger() == static_cast<long long>(first.size()); }, 60s));
 
-  // The worker folds the second third while the bulk is refolded and the last third while the
-  // refold catches up; the catch-up starts only once some of the last third is in.
+  // The worker folds the second quarter while the bulk is refolded, the third while the refold
+  // catches up (which starts only once some of it is in), and the last while the refold takes
+  // the lock and swaps: folded under the lock, or waiting for it and folded after the swap.
   std::map<std::string, int> phases;
   workers::refold_options options{10, 0ms, [&](std::string_view phase) {
                                     const auto seen = ++phases[std::string(phase)];
                                     if (phase == "bulk") publish(topic, second, -1);
                                     if (phase == "catch_up" && seen == 1) {
                                       const auto before = ledger();
-                                      publish(topic, last, -1);
+                                      publish(topic, third, -1);
                                       ASSERT_TRUE(wait_until([&] { return ledger() > before; }, 60s));
                                     }
+                                    if (phase == "final") publish(topic, last, -1);
                                   }};
   std::atomic<bool> stopping{false};
   const auto outcome = workers::refold(url, options, stopping, core::logger("refold-test"));
