@@ -36,17 +36,19 @@ tests/harness/services.sh start --env-file "$env_file" \
   || { cat "$services_log" >&2; exit 1; }
 rm -f "$services_log"
 export TRIBUTARY_HARNESS_ENV=$env_file TRIBUTARY_BUILD_DIR=$build TRIBUTARY_SOURCE_DIR=$root
+load=$(cut -d' ' -f1 /proc/loadavg)
 read -r count folded skipped seconds rate locked entity_rows < <("$build/bench/refold/tributary-bench-refold" "$deliveries" 2>/dev/null)
 
 fragment=$(cat <<MD
 ## Refold
 
-\`bench/refold/run.sh --deliveries $deliveries\` ($(date -u +%Y-%m-%d), ${build_type:-unknown} build, $(nproc) cores,
-PostgreSQL with fsync off): \`tributary-worker --refold\` rebuilding every derived table from
-$count raw deliveries (GitHub's 329 example payloads under fresh delivery ids, each copy of them
-with its own entity ids; $folded of folded types, $skipped kept raw only), batches of 500, no live traffic. The time covers the checks, the
-fresh schema, the folds, the final catch-up and the swap (TRUNCATE + INSERT of every derived
-table).
+\`bench/refold/run.sh --deliveries $deliveries\` ($(date -u +%Y-%m-%d), ${build_type:-unknown} build,
+$(nproc) cores, load average $load at the start, PostgreSQL with fsync off):
+\`tributary-worker --refold\` rebuilding every derived table from $count raw deliveries
+(GitHub's 329 example payloads under fresh delivery ids, each copy of them with its own entity
+ids; $folded of folded types, $skipped kept raw only), batches of 500, no live traffic. The time
+covers the checks, the fresh schema, the folds, the final catch-up and the swap (TRUNCATE +
+INSERT of every derived table).
 
 | deliveries | folded | entity rows swapped | seconds | deliveries/s | ledger locked (s) |
 | ---: | ---: | ---: | ---: | ---: | ---: |
