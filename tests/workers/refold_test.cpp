@@ -16,7 +16,11 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -93,6 +97,29 @@ TEST(refold, every_github_table_is_derived_or_kept) {
                   .as<int>(),
               1)
         << table;
+}
+
+TEST(refold, fold_sql_names_derived_tables_without_a_schema) {
+  // A fold writing github.X would write the live table during a refold, and the swap would then
+  // drop what it wrote: the folds' search_path decides the schema (prepare_fold_statements).
+  std::string alternatives;
+  for (const auto table : workers::derived_tables())
+    alternatives += (alternatives.empty() ? "" : "|") + std::string(table);
+  const std::regex qualified("github\\.(" + alternatives + ")\\b");
+  const auto folds = std::filesystem::path(required_environment("TRIBUTARY_SOURCE_DIR")) / "workers" / "folds";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folds)) {
+    if (entry.path().extension() != ".cpp") continue;
+    ++files;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto source = text.str();
+    std::smatch found;
+    EXPECT_FALSE(std::regex_search(source, found, qualified))
+        << entry.path().filename() << " names " << found.str() << ": write it without the schema";
+  }
+  EXPECT_GT(files, 10);
 }
 
 TEST(refold, deleting_every_entity_row_and_refolding_gives_the_same_views) {
