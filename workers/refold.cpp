@@ -102,6 +102,10 @@ class refold_run {
 
   refold_outcome run();
 
+  /// After a failure: drops the fresh schema if this refold made it (best effort: the next
+  /// refold drops it anyway).
+  void drop_fresh_schema() noexcept;
+
  private:
   void refuse_if_unable();
   void create_fresh_tables();
@@ -117,6 +121,7 @@ class refold_run {
   pqxx::connection reader_;  // reads the ledger's pending deliveries, a pass in one snapshot
   refold_outcome outcome_;
   long long ledger_at_start_ = 0;
+  bool made_fresh_schema_ = false;
   steady::time_point started_ = steady::now();
   steady::time_point last_report_ = steady::now();
 };
@@ -193,6 +198,7 @@ void refold_run::create_fresh_tables() {
   const auto schema = work.quote_name(std::string(refold_schema));
   work.exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   work.exec("CREATE SCHEMA " + schema);
+  made_fresh_schema_ = true;
   pg_array tables;
   for (const auto table : derived_tables()) {
     const auto name = work.quote_name(std::string(table));
@@ -344,6 +350,17 @@ void refold_run::swap(pqxx::work& work) {
   work.exec("DROP SCHEMA " + std::string(refold_schema) + " CASCADE");
 }
 
+void refold_run::drop_fresh_schema() noexcept {
+  if (!made_fresh_schema_) return;
+  try {
+    pqxx::nontransaction work(folder_);
+    work.exec("DROP SCHEMA IF EXISTS " + std::string(refold_schema) + " CASCADE");
+  } catch (const std::exception& error) {
+    log_.warning("refold: could not drop the fresh schema; the next refold will",
+                 {{"reason", failure_reason(error)}});
+  }
+}
+
 void refold_run::report(std::string_view phase, bool now) {
   if (!now && steady::now() - last_report_ < options_.progress_interval) return;
   last_report_ = steady::now();
@@ -362,7 +379,12 @@ refold_outcome refold(const std::string& database_url, const refold_options& opt
                       const std::atomic<bool>& stopping, const core::logger& log) {
   if (options.batch_size < 1) throw refold_refused("refold batch size must be at least 1");
   refold_run run(database_url, options, stopping, log);
-  return run.run();
+  try {
+    return run.run();
+  } catch (...) {
+    run.drop_fresh_schema();
+    throw;
+  }
 }
 
 }  // namespace tributary::workers

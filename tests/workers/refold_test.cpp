@@ -126,6 +126,9 @@ TEST(refold, deleting_every_entity_row_and_refolding_gives_the_same_views) {
   applier_on_fresh_database database("refold_same");
   apply_stream(database, the_stream());
   const auto before = views_and_entities(database.url);
+  const std::string index_count =
+      "SELECT count(*) FROM pg_indexes WHERE schemaname = 'github' AND indexname NOT LIKE 'webhook_events_y%'";
+  const auto indexes = database.count(index_count);
   ASSERT_GT(database.count("SELECT count(*) FROM analytics.developer_summary"), 5);
   {
     pqxx::connection connection(database.url);
@@ -148,6 +151,37 @@ TEST(refold, deleting_every_entity_row_and_refolding_gives_the_same_views) {
   const auto after = views_and_entities(database.url);
   for (const auto& [query, rows] : before) EXPECT_EQ(after.at(query), rows) << query;
   expect_swapped_in_place(database.url);
+  EXPECT_EQ(database.count(index_count), indexes);
+}
+
+TEST(refold, a_stop_before_the_swap_leaves_the_live_tables_as_they_were) {
+  applier_on_fresh_database database("refold_stop");
+  apply_stream(database, the_stream());
+  const auto before = views_and_entities(database.url);
+  // The refold is held at its first look at the raw store until it has been told to stop, so the
+  // stop lands before the swap whatever the machine's speed; it then notices at its first batch.
+  pqxx::connection holder(database.url);
+  pqxx::work hold(holder);
+  hold.exec("LOCK TABLE github.webhook_events IN ACCESS EXCLUSIVE MODE");
+  child_process refold(refold_options(database.url));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return count_of(database.url,
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                        "'tributary-worker --refold' AND wait_event_type = 'Lock'") == 1;
+      },
+      30s))
+      << refold.stderr_text();
+  refold.send_signal(SIGTERM);
+  hold.abort();
+  const auto status = refold.wait_for_exit(30s);
+  ASSERT_TRUE(status && status->exited);
+  EXPECT_EQ(status->code, 1);
+  EXPECT_NE(refold.stderr_text().find("tributary-worker: refold stopped before the swap: live tables unchanged"),
+            std::string::npos)
+      << refold.stderr_text();
+  EXPECT_EQ(views_and_entities(database.url), before);
+  EXPECT_EQ(count_of(database.url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'github_refold'"), 0);
 }
 
 TEST(refold, under_live_traffic_loses_and_double_counts_nothing) {
