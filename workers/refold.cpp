@@ -157,6 +157,16 @@ refold_outcome refold_run::run() {
   swap(final_work);
   final_work.commit();
   outcome_.locked_seconds = seconds_since(locked_at);
+  try {
+    // TRUNCATE left the planner without row counts for the tables it emptied; the views' plans
+    // need them (autovacuum would get there, later). The swap is committed: a failure here is
+    // only logged.
+    pqxx::nontransaction work(folder_);
+    for (const auto table : derived_tables())
+      work.exec("ANALYZE " + qualified("github", work.quote_name(std::string(table))));
+  } catch (const std::exception& error) {
+    log_.warning("refold: swapped, but ANALYZE failed", {{"reason", failure_reason(error)}});
+  }
   outcome_.seconds = seconds_since(started_);
   log_.info("refold complete",
             {{"deliveries", outcome_.deliveries}, {"folded", outcome_.folded},
