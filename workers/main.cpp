@@ -9,6 +9,7 @@
 #include "workers/database_wait.hpp"
 #include "workers/folds/fold.hpp"
 #include "workers/pg_failure.hpp"
+#include "workers/refold.hpp"
 #include "workers/worker_metrics.hpp"
 #include "workers/worker_settings.hpp"
 
@@ -16,6 +17,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <string_view>
 
 namespace {
 
@@ -23,16 +25,68 @@ std::atomic<bool> stopping{false};
 
 extern "C" void request_stop(int) { stopping.store(true); }
 
+bool asks_for_refold(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "--refold") return true;
+  return false;
+}
+
+/// tributary-worker --refold: one refold (workers/refold.hpp), then exit. 0 once swapped; 1 with
+/// one line on stderr when refused (what is missing) or failed; 2 for a bad setting.
+int run_refold(int argc, char** argv) {
+  using namespace tributary;
+  const auto specs = workers::refold_setting_specs();
+  const std::vector<core::flag_spec> flags{workers::refold_flag()};
+  const auto config = core::settings::load_or_exit(
+      "tributary-worker",
+      "with --refold, rebuilds every derived table of schema github from the raw deliveries kept in "
+      "github.webhook_events, into a fresh schema, and swaps them in in one transaction while "
+      "live workers keep folding.",
+      specs, argc, argv, flags);
+  const core::logger log("worker");
+  try {
+    const auto batch_size = config.get_int("REFOLD_BATCH_SIZE");
+    if (batch_size < 1) throw core::settings_error("REFOLD_BATCH_SIZE must be at least 1");
+    const auto interval = config.get_duration("REFOLD_PROGRESS_INTERVAL");
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGINT, request_stop);
+    {
+      // The same check the worker makes: never refold with folds of another schema version.
+      pqxx::connection connection(config.get("DATABASE_URL"));
+      core::require_current_schema(connection, schemas::all_migrations());
+    }
+    workers::refold(config.get("DATABASE_URL"),
+                    {static_cast<std::size_t>(batch_size), interval, {}}, stopping, log);
+    return 0;
+  } catch (const core::settings_error& error) {
+    std::cerr << "tributary-worker: " << error.what() << '\n';
+    return 2;
+  } catch (const workers::refold_refused& error) {
+    std::cerr << "tributary-worker: " << error.what() << '\n';
+    return 1;
+  } catch (const core::migration_error& error) {
+    std::cerr << "tributary-worker: " << error.what() << '\n';
+    return 1;
+  } catch (const std::exception& error) {
+    const auto reason = workers::failure_reason(error);
+    log.error("refold failed", {{"reason", reason}});
+    std::cerr << "tributary-worker: refold failed, live tables unchanged: " << reason << '\n';
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace tributary;
+  if (asks_for_refold(argc, argv)) return run_refold(argc, argv);
   const auto specs = workers::worker_setting_specs();
+  const std::vector<core::flag_spec> flags{workers::refold_flag()};
   const auto config = core::settings::load_or_exit(
       "tributary-worker",
       "Consumes the GitHub webhook topic in a consumer group and folds every delivery into "
       "PostgreSQL exactly once.",
-      specs, argc, argv);
+      specs, argc, argv, flags);
   const core::logger log("worker");
   try {
     const auto batch_size = config.get_int("WORKER_BATCH_SIZE");

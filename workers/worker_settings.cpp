@@ -24,4 +24,23 @@ std::vector<core::setting_spec> worker_setting_specs() {
   };
 }
 
+std::vector<core::setting_spec> refold_setting_specs() {
+  namespace common = core::common_settings;
+  return {
+      common::database_url(),
+      common::log_level(),
+      {"REFOLD_BATCH_SIZE", "500", "Deliveries folded in one transaction by a refold."},
+      {"REFOLD_PROGRESS_INTERVAL", "10s",
+       "How often a refold logs its progress and rate (line 'refold progress')."},
+  };
+}
+
+core::flag_spec refold_flag() {
+  return {"--refold",
+          "Rebuild every derived table of schema github from the raw deliveries "
+          "(github.webhook_events) and swap them in, then exit; live workers keep folding. "
+          "'tributary-worker --refold --help' lists its settings (no Kafka needed).",
+          false};
+}
+
 }  // namespace tributary::workers

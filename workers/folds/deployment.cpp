@@ -33,7 +33,7 @@ std::int64_t write_deployment(const payload_node& deployment, std::int64_t repos
 
 void prepare_deployment(pqxx::connection& connection) {
   connection.prepare(upsert_deployment, R"sql(
-    INSERT INTO github.deployments AS t (id, repository_id, sha, ref, task, environment,
+    INSERT INTO deployments AS t (id, repository_id, sha, ref, task, environment,
       creator_login, production_environment, transient_environment, created_at, updated_at,
       version_at, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
@@ -49,7 +49,7 @@ void prepare_deployment(pqxx::connection& connection) {
     WHERE (excluded.version_at, excluded.seen_at, excluded.seen_delivery)
         > (t.version_at, t.seen_at, t.seen_delivery))sql");
   connection.prepare(upsert_status, R"sql(
-    INSERT INTO github.deployment_statuses AS t (id, deployment_id, repository_id, state,
+    INSERT INTO deployment_statuses AS t (id, deployment_id, repository_id, state,
       environment, description, creator_login, created_at, updated_at, version_at, seen_at,
       seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,

@@ -66,7 +66,7 @@ void fold_transaction::prepare(pqxx::connection& connection) {
   // DISTINCT ON keeps the newest snapshot of each id in the attempt (ON CONFLICT DO UPDATE may not
   // touch a row twice in one statement); ORDER BY id gives every worker the same lock order.
   connection.prepare(upsert_users, R"sql(
-    INSERT INTO github.users AS t (id, login, type, seen_at, seen_delivery)
+    INSERT INTO users AS t (id, login, type, seen_at, seen_delivery)
     SELECT DISTINCT ON (u.id) u.id, u.login, u.type, u.seen_at, u.seen_delivery
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
          AS u(id, login, type, seen_at, seen_delivery)
@@ -79,7 +79,7 @@ void fold_transaction::prepare(pqxx::connection& connection) {
   // history that names a renamed user's old logins (010_people.sql). least/greatest commute, so
   // any order or replay gives the same rows.
   connection.prepare(upsert_user_logins, R"sql(
-    INSERT INTO github.user_logins AS t (user_id, login, first_seen_at, last_seen_at)
+    INSERT INTO user_logins AS t (user_id, login, first_seen_at, last_seen_at)
     SELECT u.id, u.login, min(u.seen_at), max(u.seen_at)
     FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS u(id, login, seen_at)
     GROUP BY u.id, u.login
@@ -127,7 +127,7 @@ void fold_transaction::prepare(pqxx::connection& connection) {
            FILTER (WHERE open_issues_count IS NOT NULL))[1] AS open_issues_count
       FROM snapshot GROUP BY id
     )
-    INSERT INTO github.repositories AS t (id, full_name, name, owner_login, owner_id, private, fork,
+    INSERT INTO repositories AS t (id, full_name, name, owner_login, owner_id, private, fork,
       archived, default_branch, created_at, pushed_at, updated_at, forks_count, open_issues_count,
       version_at, seen_at, seen_delivery)
     SELECT s.id, s.full_name, s.name, k.owner_login, k.owner_id, k.private, k.fork, k.archived,
@@ -156,7 +156,7 @@ void fold_transaction::prepare(pqxx::connection& connection) {
   // stored count came from. upsert_repositories ran first in the same attempt, so the rows exist and
   // this transaction already holds their locks (taken in id order).
   connection.prepare(update_repository_stars, R"sql(
-    UPDATE github.repositories AS t SET
+    UPDATE repositories AS t SET
       stargazers_count = s.stargazers_count, stars_version_at = s.version_at,
       stars_seen_at = s.seen_at, stars_seen_delivery = s.seen_delivery
     FROM (SELECT DISTINCT ON (u.id) u.id, u.stargazers_count,
@@ -172,7 +172,7 @@ void fold_transaction::prepare(pqxx::connection& connection) {
            OR (s.version_at, s.seen_at, s.seen_delivery)
               > (t.stars_version_at, t.stars_seen_at, t.stars_seen_delivery)))sql");
   connection.prepare(delete_repositories, R"sql(
-    UPDATE github.repositories SET deleted = true WHERE id = ANY($1::bigint[]) AND NOT deleted)sql");
+    UPDATE repositories SET deleted = true WHERE id = ANY($1::bigint[]) AND NOT deleted)sql");
 }
 
 void fold_transaction::flush() {

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 #include <utility>
 
 namespace tributary::workers {
@@ -70,7 +71,11 @@ void fold(const event& source, fold_transaction& transaction) {
   function(source, transaction);
 }
 
-void prepare_fold_statements(pqxx::connection& connection) {
+void prepare_fold_statements(pqxx::connection& connection, std::string_view schema) {
+  {
+    pqxx::nontransaction setup(connection);
+    setup.exec("SET search_path = " + setup.quote_name(std::string(schema)));
+  }
   fold_transaction::prepare(connection);
   prepare_push(connection);
   prepare_pull_request(connection);

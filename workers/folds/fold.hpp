@@ -18,7 +18,15 @@ std::span<const std::string_view> folded_event_names();
 /// Requires is_folded(source.name).
 void fold(const event& source, fold_transaction& transaction);
 
-/// Prepares every statement the folds use on `connection` (once per connection).
-void prepare_fold_statements(pqxx::connection& connection);
+/// The schema the live worker folds into.
+inline constexpr std::string_view live_fold_schema = "github";
+
+/// Prepares every statement the folds use on `connection` (once per connection), folding into
+/// `schema`: the fold SQL names the tables a refold rebuilds (refold_tables.hpp, "derived")
+/// without a schema, and this sets the connection's search_path to `schema` alone, so the live
+/// worker folds into github and a refold into its fresh schema by the same statements.
+/// Everything else (github.snapshot_version_at, the ledger, raw events) stays qualified.
+void prepare_fold_statements(pqxx::connection& connection,
+                             std::string_view schema = live_fold_schema);
 
 }  // namespace tributary::workers

@@ -26,7 +26,7 @@ void write_repositories(const payload_node& root, std::string_view key, std::int
 
 void prepare_installation(pqxx::connection& connection) {
   connection.prepare(upsert_installation, R"sql(
-    INSERT INTO github.installations AS t (id, app_id, account_login, account_id, target_type,
+    INSERT INTO installations AS t (id, app_id, account_login, account_id, target_type,
       repository_selection, created_at, updated_at, suspended_at, version_at, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
             github.snapshot_version_at($10::timestamptz, $11::timestamptz), $11, $12)
@@ -40,9 +40,9 @@ void prepare_installation(pqxx::connection& connection) {
     WHERE (excluded.version_at, excluded.seen_at, excluded.seen_delivery)
         > (t.version_at, t.seen_at, t.seen_delivery))sql");
   connection.prepare(flag_deleted,
-                     "UPDATE github.installations SET deleted = true WHERE id = $1 AND NOT deleted");
+                     "UPDATE installations SET deleted = true WHERE id = $1 AND NOT deleted");
   connection.prepare(upsert_repository, R"sql(
-    INSERT INTO github.installation_repositories AS t (installation_id, repository_id, full_name,
+    INSERT INTO installation_repositories AS t (installation_id, repository_id, full_name,
       active, version_at, version_rank, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, github.snapshot_version_at($5::timestamptz, $7::timestamptz), $6, $7,
             $8)

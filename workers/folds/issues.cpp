@@ -90,7 +90,7 @@ issue_row read_issue(const payload_node& node) {
 
 void prepare_issues(pqxx::connection& connection) {
   connection.prepare(upsert_issue, R"sql(
-    INSERT INTO github.issues AS t (id, repository_id, number, title, author_login, author_id,
+    INSERT INTO issues AS t (id, repository_id, number, title, author_login, author_id,
       state, state_reason, is_pull_request, created_at, updated_at, closed_at, version_at, seen_at,
       seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
@@ -105,14 +105,14 @@ void prepare_issues(pqxx::connection& connection) {
     WHERE (excluded.version_at, excluded.seen_at, excluded.seen_delivery)
         > (t.version_at, t.seen_at, t.seen_delivery)
     RETURNING id)sql");
-  connection.prepare(delete_assignees, "DELETE FROM github.issue_assignees WHERE issue_id = $1");
+  connection.prepare(delete_assignees, "DELETE FROM issue_assignees WHERE issue_id = $1");
   connection.prepare(insert_assignees, R"sql(
-    INSERT INTO github.issue_assignees (issue_id, user_id, login)
+    INSERT INTO issue_assignees (issue_id, user_id, login)
     SELECT $1, a.user_id, a.login FROM unnest($2::bigint[], $3::text[]) AS a(user_id, login))sql");
   // The closing's assignees come from the `closed` action's own snapshot when there is one, else
   // from the earliest snapshot showing that closing: the smallest rank wins, whatever the order.
   connection.prepare(upsert_closing, R"sql(
-    INSERT INTO github.issue_closings AS t (issue_id, closed_at, assignee_logins,
+    INSERT INTO issue_closings AS t (issue_id, closed_at, assignee_logins,
       from_closed_action, version_at, seen_at, seen_delivery)
     VALUES ($1, $2, $3::text[], $4, $5, $6, $7)
     ON CONFLICT (issue_id, closed_at) DO UPDATE SET
@@ -123,9 +123,9 @@ void prepare_issues(pqxx::connection& connection) {
            excluded.seen_delivery)
         < (NOT t.from_closed_action, t.version_at, t.seen_at, t.seen_delivery))sql");
   connection.prepare(flag_deleted,
-                     "UPDATE github.issues SET deleted = true WHERE id = $1 AND NOT deleted");
+                     "UPDATE issues SET deleted = true WHERE id = $1 AND NOT deleted");
   connection.prepare(flag_transferred,
-                     "UPDATE github.issues SET transferred = true WHERE id = $1 AND NOT transferred");
+                     "UPDATE issues SET transferred = true WHERE id = $1 AND NOT transferred");
 }
 
 void fold_issues(const event& source, fold_transaction& transaction) {

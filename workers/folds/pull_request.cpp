@@ -38,7 +38,7 @@ pull_request_row read_pull_request(const payload_node& node, bool with_detail) {
 
 void prepare_pull_request(pqxx::connection& connection) {
   connection.prepare(upsert_summary, R"sql(
-    INSERT INTO github.pull_requests AS t (id, repository_id, number, title, author_login,
+    INSERT INTO pull_requests AS t (id, repository_id, number, title, author_login,
       author_id, state, created_at, updated_at, closed_at, merged_at, version_at, seen_at,
       seen_delivery, base_ref, merge_commit_sha)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
@@ -54,7 +54,7 @@ void prepare_pull_request(pqxx::connection& connection) {
     WHERE (excluded.version_at, excluded.seen_at, excluded.seen_delivery)
         > (t.version_at, t.seen_at, t.seen_delivery))sql");
   connection.prepare(update_detail, R"sql(
-    UPDATE github.pull_requests AS t SET
+    UPDATE pull_requests AS t SET
       draft = $2, merged = $3, additions = $4, deletions = $5, changed_files = $6, commits = $7,
       detail_version_at = github.snapshot_version_at($8::timestamptz, $9::timestamptz),
       detail_seen_at = $9, detail_seen_delivery = $10

@@ -35,7 +35,7 @@ void prepare_pull_request_review(pqxx::connection& connection) {
   // version_at: submitted_at ($7; -infinity while pending), then the state's rank ($9): a
   // dismissal keeps submitted_at, and outranks the submission it dismisses.
   connection.prepare(upsert_review, R"sql(
-    INSERT INTO github.pull_request_reviews AS t (id, pull_request_id, repository_id,
+    INSERT INTO pull_request_reviews AS t (id, pull_request_id, repository_id,
       reviewer_login, reviewer_id, state, submitted_at, commit_id, version_at, version_rank,
       seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8,

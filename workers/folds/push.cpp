@@ -67,7 +67,7 @@ void prepare_push(pqxx::connection& connection) {
   // A commit is immutable: a later delivery only fills what was unknown. least() picks the same
   // username whatever order two differing deliveries come in.
   connection.prepare(upsert_commits, R"sql(
-    INSERT INTO github.commits AS t (repository_id, sha, author_username, author_email, author_name,
+    INSERT INTO commits AS t (repository_id, sha, author_username, author_email, author_name,
       authored_at, message, additions, deletions, first_seen_delivery)
     SELECT $1, c.sha, c.username, c.email, c.name, c.authored_at, c.message, c.additions,
            c.deletions, $2
@@ -85,7 +85,7 @@ void prepare_push(pqxx::connection& connection) {
   // A push is a fact (the same ref, before and after bring the same commits): copies of it keep
   // the earliest report, a total order, so any arrival order ends in the same row.
   connection.prepare(upsert_push, R"sql(
-    INSERT INTO github.pushes AS t (repository_id, ref, before_sha, after_sha, forced, pushed_at,
+    INSERT INTO pushes AS t (repository_id, ref, before_sha, after_sha, forced, pushed_at,
       shas, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, github.snapshot_version_at($6::timestamptz, $8::timestamptz),
             $7::text[], $8, $9)

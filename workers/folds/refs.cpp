@@ -9,7 +9,7 @@ constexpr const char* upsert_ref = "fold_ref";
 
 void prepare_refs(pqxx::connection& connection) {
   connection.prepare(upsert_ref, R"sql(
-    INSERT INTO github.refs AS t (repository_id, ref_type, ref, present, version_at, version_rank,
+    INSERT INTO refs AS t (repository_id, ref_type, ref, present, version_at, version_rank,
       seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, github.snapshot_version_at($5::timestamptz, $7::timestamptz), $6, $7,
             $8)

@@ -18,7 +18,7 @@ void prepare_release(pqxx::connection& connection) {
   // version_at: release.updated_at ($10) when GitHub sends it, else the later of created_at and
   // published_at, capped by github.snapshot_version_at.
   connection.prepare(upsert_release, R"sql(
-    INSERT INTO github.releases AS t (id, repository_id, tag_name, name, draft, prerelease,
+    INSERT INTO releases AS t (id, repository_id, tag_name, name, draft, prerelease,
       author_login, created_at, published_at, version_at, version_rank, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
             github.snapshot_version_at(
@@ -35,7 +35,7 @@ void prepare_release(pqxx::connection& connection) {
     WHERE (excluded.version_at, excluded.version_rank, excluded.seen_at, excluded.seen_delivery)
         > (t.version_at, t.version_rank, t.seen_at, t.seen_delivery))sql");
   connection.prepare(flag_deleted,
-                     "UPDATE github.releases SET deleted = true WHERE id = $1 AND NOT deleted");
+                     "UPDATE releases SET deleted = true WHERE id = $1 AND NOT deleted");
 }
 
 void fold_release(const event& source, fold_transaction& transaction) {

@@ -13,7 +13,7 @@ void prepare_stars(pqxx::connection& connection) {
   // Ordered by GitHub's time of the change ($6, github.snapshot_version_at), then the rank ($7:
   // a removal outranks a star at the same second), then the received-at and the delivery id.
   connection.prepare(upsert_star, R"sql(
-    INSERT INTO github.stars AS t (repository_id, user_id, login, starred, starred_at, version_at,
+    INSERT INTO stars AS t (repository_id, user_id, login, starred, starred_at, version_at,
       version_rank, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, github.snapshot_version_at($6::timestamptz, $8::timestamptz), $7,
             $8, $9)

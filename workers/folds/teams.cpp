@@ -37,7 +37,7 @@ void prepare_teams(pqxx::connection& connection) {
   // The newest snapshot wins whole, even where it lacks a field (a deleted team's has no slug):
   // merging fields from older snapshots would make the result depend on arrival order.
   connection.prepare(upsert_team, R"sql(
-    INSERT INTO github.teams AS t (id, organization_login, slug, name, privacy, permission,
+    INSERT INTO teams AS t (id, organization_login, slug, name, privacy, permission,
       parent_id, version_at, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, github.snapshot_version_at($8::timestamptz, $9::timestamptz),
             $9, $10)
@@ -49,10 +49,10 @@ void prepare_teams(pqxx::connection& connection) {
     WHERE (excluded.version_at, excluded.seen_at, excluded.seen_delivery)
         > (t.version_at, t.seen_at, t.seen_delivery))sql");
   connection.prepare(flag_team_deleted,
-                     "UPDATE github.teams SET deleted = true WHERE id = $1 AND NOT deleted");
+                     "UPDATE teams SET deleted = true WHERE id = $1 AND NOT deleted");
   // Membership payloads carry no time of GitHub's at all: the received-at orders them.
   connection.prepare(upsert_team_member, R"sql(
-    INSERT INTO github.team_members AS t (team_id, user_id, login, active, version_at,
+    INSERT INTO team_members AS t (team_id, user_id, login, active, version_at,
       version_rank, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $6, $5, $6, $7)
     ON CONFLICT (team_id, user_id) DO UPDATE SET
@@ -66,7 +66,7 @@ void prepare_teams(pqxx::connection& connection) {
   // pushed_at, a time GitHub had reached before the change (greatest ignores a missing one; both
   // missing, the received-at stands in). A removal outranks an addition at an equal time.
   connection.prepare(upsert_team_repository, R"sql(
-    INSERT INTO github.team_repositories AS t (team_id, repository_id, permission, active,
+    INSERT INTO team_repositories AS t (team_id, repository_id, permission, active,
       version_at, version_rank, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4,
             github.snapshot_version_at(greatest($5::timestamptz, $6::timestamptz), $8::timestamptz),
@@ -78,7 +78,7 @@ void prepare_teams(pqxx::connection& connection) {
     WHERE (excluded.version_at, excluded.version_rank, excluded.seen_at, excluded.seen_delivery)
         > (t.version_at, t.version_rank, t.seen_at, t.seen_delivery))sql");
   connection.prepare(upsert_collaborator, R"sql(
-    INSERT INTO github.repository_collaborators AS t (repository_id, user_id, login, permission,
+    INSERT INTO repository_collaborators AS t (repository_id, user_id, login, permission,
       active, version_at, version_rank, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5,
             github.snapshot_version_at(greatest($6::timestamptz, $7::timestamptz), $9::timestamptz),

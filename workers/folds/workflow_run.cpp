@@ -15,7 +15,7 @@ int workflow_status_rank(std::string_view status) {
 
 void prepare_workflow_run(pqxx::connection& connection) {
   connection.prepare(upsert_run, R"sql(
-    INSERT INTO github.workflow_runs AS t (id, repository_id, workflow_id, workflow_name, name,
+    INSERT INTO workflow_runs AS t (id, repository_id, workflow_id, workflow_name, name,
       run_number, run_attempt, event, status, conclusion, head_branch, head_sha, actor_login,
       created_at, updated_at, run_started_at, version_at, version_rank, seen_at, seen_delivery)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
