@@ -2,6 +2,7 @@
 // the deliveries carry or by an admin's hand (tributary-people), a renamed user's history under the
 // new login, bots and organisations marked and never ranked. Deliveries built from GitHub's
 // examples; a real PostgreSQL, and the devbroker with tributary-worker for the whole history.
+#include "core/log.hpp"
 #include "tests/harness/child_process.hpp"
 #include "tests/harness/payload_edit.hpp"
 #include "tests/harness/services.hpp"
@@ -10,12 +11,16 @@
 #include "tests/harness/broker_control.hpp"
 #include "tests/workers/applier_fixture.hpp"
 #include "tests/workers/worker_stream.hpp"
+#include "workers/refold.hpp"
+#include "workers/refold_tables.hpp"
 
 #include <pqxx/pqxx>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 
 namespace tributary::testing {
@@ -235,6 +240,28 @@ TEST(people, an_email_a_later_push_links_counts_for_that_login_in_every_view_at_
                       "WHERE identity IN ('dana@work.example', 'solo@example.com') ORDER BY identity"),
               ElementsAre("email|dana@work.example|dana|commit evidence",
                           "email|solo@example.com|solo@example.com|no evidence"));
+
+  // The link is derived from deliveries alone: every entity row deleted and the history refolded
+  // from the raw store, dana keeps her work e-mail's commit in every view.
+  {
+    pqxx::connection connection(database.url);
+    pqxx::work work(connection);
+    std::string truncate = "TRUNCATE ";
+    for (const auto table : workers::derived_tables())
+      truncate += "github." + std::string(table) + ", ";
+    work.exec(truncate.substr(0, truncate.size() - 2));
+    work.commit();
+  }
+  ASSERT_EQ(database.count("SELECT count(*) FROM analytics.developer_summary"), 0);
+  std::atomic<bool> stopping{false};
+  workers::refold(database.url, {500, std::chrono::seconds(10), {}}, stopping,
+                  core::logger("people-refold"));
+  EXPECT_THAT(rows_of(database.url, daily_commits_query),
+              ElementsAre("2024-04-01|dana|1|201", "2024-04-01|erin|2|202",
+                          "2024-04-01|solo@example.com|1|-", "2024-04-02|dependabot[bot]|1|49699333",
+                          "2024-04-02|renovate[bot]|1|-", "2024-04-03|dana|1|201"));
+  EXPECT_EQ(rows_of(database.url, summary_query), expected_summary);
+  EXPECT_EQ(rows_of(database.url, leaderboard_query), expected_leaderboard);
 }
 
 TEST(people, a_renamed_users_activity_before_and_after_the_rename_is_under_the_new_login) {
