@@ -54,7 +54,10 @@ for bench in ingest worker refold; do
   fi
 done
 
-version_of() { "$@" 2>&1 | head -n 1 || echo "not found"; }
+version_of() {  # COMMAND...: the first line it prints of its version (wrk -v exits 1)
+  command -v "$1" >/dev/null || { echo "not found"; return; }
+  { "$@" 2>&1 || true; } | head -n 1
+}
 boost=$(awk '/#define BOOST_LIB_VERSION/ {gsub(/"/, "", $3); print $3}' /usr/include/boost/version.hpp 2>/dev/null || echo "?")
 postgres=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1)
 {

@@ -112,7 +112,7 @@ const handshakes = rows("handshakes.tsv");
 if (handshakes.length) {
   p("### TLS handshakes");
   p();
-  p("`openssl s_time` (one client, 4 s each) against ingest: a connection, a handshake and one `GET /healthz` each; ingest's CPU per connection from its own CPU time. **reuse** resumes the first session (TLS 1.2 session id, TLS 1.3 ticket).");
+  p("`openssl s_time` (one client, 3 s each) against ingest: a connection, a handshake and one `GET /healthz` each; ingest's CPU per connection from its own CPU time. **reuse** resumes the first session (TLS 1.2 session id, TLS 1.3 ticket).");
   p();
   p("| certificate | protocol | session | connections/s | ingest CPU per connection |");
   p("| --- | --- | --- | ---: | ---: |");
@@ -141,6 +141,12 @@ const i256 = find("ingest", "plain", "keepalive", 256), n256 = find("nginx", "pl
 const i8 = find("ingest", "plain", "keepalive", 8), po8 = find("producer-only", "kafka", "in-flight", 8);
 const itls = find("ingest", "tls", "close", 8), ntls = find("nginx", "tls", "close", 8);
 const iplainClose = find("ingest", "plain", "close", 8);
+const tlsIdle = idle.find((row) => row[0] === "tls");
+const tlsIdlePerConnection = tlsIdle ? (Number(tlsIdle[3]) - Number(tlsIdle[2])) / 1000 : null;
+const handshakeCpu = (key, protocol, session) => {
+  const row = handshakes.find((h) => h[0] === key && h[1] === protocol && h[2] === session);
+  return row ? Number(row[5]) : NaN;
+};
 p("### What limits ingest");
 p();
 p(`- **CPU, from 8 connections up.** Ingest used ${pct(i256?.cpu)} of a core at 256 connections (${int(perRequest(i256))} µs of CPU a
@@ -154,10 +160,10 @@ p(`- **CPU, from 8 connections up.** Ingest used ${pct(i256?.cpu)} of a core at 
 - **Kafka is not the limit.** The producer-only client, with ingest's publisher and settings, did
   ${int(po8?.rps)} requests/s at 8 in flight against ingest's ${int(i8?.rps)}: the broker's round trip is
   ${ms(po8?.p50)} at the median, the rest of ingest's ${ms(i8?.p50)} is HTTP, verification and scheduling on busy cores.
-  So "within 1.2 × producer-only" and "half of nginx" ask for a request to cost ~40 µs of CPU
-  (reading 10 KB, HMAC over it, validating its JSON, a produce and its report, the answer), which
-  this design does not reach on these cores; nginx answers \`return 202\` without reading, hashing or
-  parsing the body.
+  With the CPU ingest gets here, "half of nginx at 256" asks for ${int(i256 && n256 ? (1e4 * i256.cpu) / (n256.rps / 2) : null)} µs of CPU a request and
+  "within 1.2 × producer-only at 8" for ${int(i8 && po8 ? (1e4 * i8.cpu) / (po8.rps / 1.2) : null)} µs (reading 10 KB, HMAC over it, validating its JSON, a
+  produce and its report, the answer), which this design does not reach on these cores; nginx
+  answers \`return 202\` without reading, hashing or parsing the body.
 - **Producer settings.** \`linger.ms=0\` (ingest's default now; core keeps 2 ms for the reconciler):
   with 2 ms every request waited for the linger (by hand, same machine: 2,500–2,600 requests/s at 8
   connections against 6,900–7,500 with 0; producer-only 3,300 against 28,000); at 256 the rates were
@@ -169,10 +175,13 @@ p(`- **CPU, from 8 connections up.** Ingest used ${pct(i256?.cpu)} of a core at 
   for a new plain one, and nginx ${int(perRequest(ntls))} µs with the same certificate and the same OpenSSL 3:
   libcrypto was 42 % of ingest's samples, and ingest's two threads showed OpenSSL's locks
   (pthread_rwlock) where nginx's single-threaded workers do not; that gap is not explained yet (next:
-  perf with libssl3's debug symbols). An ECDSA P-256 certificate costs about half of RSA 2048's, TLS 1.3 about
-  what TLS 1.2 costs, and a resumed session roughly halves it (table above).
+  perf with libssl3's debug symbols). Per connection, in ingest's CPU: RSA 2048 costs ${ratio(handshakeCpu("rsa-2048", "tls1_3", "new") / handshakeCpu("ecdsa-p256", "tls1_3", "new"))} what ECDSA P-256
+  costs (TLS 1.3); TLS 1.3 costs ${ratio(handshakeCpu("ecdsa-p256", "tls1_3", "new") / handshakeCpu("ecdsa-p256", "tls1_2", "new"))} what TLS 1.2 does (ECDSA);
+  resuming a session costs ${ratio(handshakeCpu("ecdsa-p256", "tls1_3", "reuse") / handshakeCpu("ecdsa-p256", "tls1_3", "new"))} of a full handshake in TLS 1.3 and ${ratio(handshakeCpu("ecdsa-p256", "tls1_2", "reuse") / handshakeCpu("ecdsa-p256", "tls1_2", "new"))} in TLS 1.2
+  (table above; TLS 1.3 resumption still makes a key exchange).
 - **Memory of idle TLS connections.** A plain keep-alive connection holds almost nothing while idle
-  (Beast's buffer is released); a TLS one holds ~75 KiB: Asio's \`ssl::stream\` keeps two 17 KiB
+  (Beast's buffer is released); a TLS one held ${int(tlsIdlePerConnection)} KiB more in this run (77 KiB on a fresh
+  process, by hand, where no freed memory is there to reuse): Asio's \`ssl::stream\` keeps two 17 KiB
   buffers of its own and a BIO pair of two more for the connection's lifetime
   (\`SSL_MODE_RELEASE_BUFFERS\` changed nothing measurable). Meeting 64 MiB with 1,000 idle TLS
   connections needs a TLS stream that holds buffers per record, not per connection.
