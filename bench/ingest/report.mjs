@@ -150,8 +150,8 @@ const handshakeCpu = (key, protocol, session) => {
 p("### What limits ingest");
 p();
 p(`- **CPU, from 8 connections up.** Ingest used ${pct(i256?.cpu)} of a core at 256 connections (${int(perRequest(i256))} µs of CPU a
-  request; nginx ${int(perRequest(n256))} µs): the two cores also run wrk's two threads and the devbroker, so
-  ingest gets about one. perf (cpu-clock samples at 256 connections, by hand): rapidjson's validating
+  request; nginx ${int(perRequest(n256))} µs), on two cores that also run wrk's two threads and the devbroker.
+  perf (cpu-clock samples at 256 connections, by hand): rapidjson's validating
   string parse was 18 % of ingest's CPU before the ASCII path of \`core::scan_payload\` (callgrind: 322k
   → 135k instructions a 9.9 KB example); what remains is spread over Asio and Beast's per-operation
   machinery (strands, type-erased executors, the stream timers, shared_ptr counts: ~20 %), the
@@ -182,8 +182,8 @@ p(`- **CPU, from 8 connections up.** Ingest used ${pct(i256?.cpu)} of a core at 
 - **Memory of idle TLS connections.** A plain keep-alive connection holds almost nothing while idle
   (Beast's buffer is released); a TLS one held ${int(tlsIdlePerConnection)} KiB more in this run (77 KiB on a fresh
   process, by hand, where no freed memory is there to reuse): Asio's \`ssl::stream\` keeps two 17 KiB
-  buffers of its own and a BIO pair of two more for the connection's lifetime
-  (\`SSL_MODE_RELEASE_BUFFERS\` changed nothing measurable). Meeting 64 MiB with 1,000 idle TLS
+  buffers of its own and a BIO pair of two more for the connection's lifetime (it already sets
+  OpenSSL's SSL_MODE_RELEASE_BUFFERS, so setting it again changed nothing). Meeting 64 MiB with 1,000 idle TLS
   connections needs a TLS stream that holds buffers per record, not per connection.
 - **RSS after peaks.** RSS steps up with the 256-connection and idle-TLS stages and stays there
   (glibc keeps freed memory for reuse, VmHWM above), but does not grow with the number of requests

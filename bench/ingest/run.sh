@@ -277,4 +277,9 @@ done
 hwm=$(awk '/^VmHWM/ {print $2}' /proc/"$main_ingest_pid"/status)
 
 # --- the fragment --------------------------------------------------------------------------------
+# The raw figures stay in the build tree, so the fragment can be written again from them:
+#   node bench/ingest/report.mjs DIR DURATION WARMUP PAYLOADS VMHWM_KIB
+kept=$build/bench-ingest-last
+rm -rf "$kept" && mkdir -p "$kept" && cp "$work"/*.tsv "$work/producer.settings" "$kept/" 2>/dev/null || true
+echo "$duration $warmup $payloads $hwm" >"$kept/arguments"
 node bench/ingest/report.mjs "$work" "$duration" "$warmup" "$payloads" "$hwm" >"$markdown"
