@@ -33,8 +33,8 @@ p(`One devbroker (3 brokers, 12 partitions a topic, TCP_NODELAY on its sockets) 
 (2 threads) sends the ${payloads} example payloads of \`@octokit/webhooks-examples\`, cycled, each signed
 with X-Hub-Signature-256 under a fresh delivery id; ${duration} s a run after a ${warmup} s warm-up at the
 same load. **keep-alive**: wrk's connections stay open; **new conn.**: every request says
-\`Connection: close\`, so each opens a new connection (and, over TLS, makes a full handshake: wrk
-resumes no session).`);
+\`Connection: close\`, so each opens a new connection (and, over TLS, makes a handshake; wrk keeps
+its client session between connections, so a server may resume it).`);
 p();
 p(`- **ingest**: \`tributary-ingest\` as shipped, TLS (ECDSA P-256 certificate) and plain HTTP on one
   port (\`INGEST_ALLOW_PLAINTEXT=true\`), answering 202 after the broker's acknowledgement.
@@ -172,10 +172,11 @@ p(`- **CPU, from 8 connections up.** Ingest used ${pct(i256?.cpu)} of a core at 
   \`linger.ms\` was for. \`max.in.flight.requests.per.connection=1\` (to force that batching) and
   \`linger.ms\` of 0.5 and 1 (librdkafka waits about 1 ms either way) did no better.
 - **TLS handshakes.** A new TLS connection cost ingest ${int(perRequest(itls))} µs of CPU against ${int(perRequest(iplainClose))} µs
-  for a new plain one, and nginx ${int(perRequest(ntls))} µs with the same certificate and the same OpenSSL 3:
-  libcrypto was 42 % of ingest's samples, and ingest's two threads showed OpenSSL's locks
-  (pthread_rwlock) where nginx's single-threaded workers do not; that gap is not explained yet (next:
-  perf with libssl3's debug symbols). Per connection, in ingest's CPU: RSA 2048 costs ${ratio(handshakeCpu("rsa-2048", "tls1_3", "new") / handshakeCpu("ecdsa-p256", "tls1_3", "new"))} what ECDSA P-256
+  for a new plain one (nginx: ${int(perRequest(ntls))} µs under the same load). The handshake itself is most of it, and
+  OpenSSL 3.0's: with one \`openssl s_time\` client making full TLS 1.3 handshakes and one request each
+  (by hand, one worker and one I/O thread), nginx spent 554 µs of CPU a connection and ingest 817 µs;
+  the difference (Asio's SSL engine and BIO pair, ingest's own work per connection) is not
+  broken down yet (next: perf with libssl3's debug symbols). Per connection, in ingest's CPU: RSA 2048 costs ${ratio(handshakeCpu("rsa-2048", "tls1_3", "new") / handshakeCpu("ecdsa-p256", "tls1_3", "new"))} what ECDSA P-256
   costs (TLS 1.3); TLS 1.3 costs ${ratio(handshakeCpu("ecdsa-p256", "tls1_3", "new") / handshakeCpu("ecdsa-p256", "tls1_2", "new"))} what TLS 1.2 does (ECDSA);
   resuming a session costs ${ratio(handshakeCpu("ecdsa-p256", "tls1_3", "reuse") / handshakeCpu("ecdsa-p256", "tls1_3", "new"))} of a full handshake in TLS 1.3 and ${ratio(handshakeCpu("ecdsa-p256", "tls1_2", "reuse") / handshakeCpu("ecdsa-p256", "tls1_2", "new"))} in TLS 1.2
   (table above; TLS 1.3 resumption still makes a key exchange).
