@@ -46,8 +46,8 @@ struct ingest_config {
 std::vector<core::setting_spec> ingest_setting_specs();
 
 /// Producer properties ingest needs over core's defaults: a delivery timeout under GitHub's 10 s,
-/// quick reconnects so that a returning broker is used within a second, and a bounded queue
-/// (part of the memory arithmetic of ingest/README.md).
+/// quick reconnects so that a returning broker is used within a second, a bounded queue (part of
+/// the memory arithmetic of ingest/README.md), and no linger (each answer waits for its message).
 std::map<std::string, std::string> ingest_producer_defaults();
 
 /// Validates `settings`; throws core::settings_error with one line naming the faulty setting.

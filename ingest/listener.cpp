@@ -59,6 +59,11 @@ void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
     return;
   }
   backoff_ = k_first_backoff;
+  // Nagle's algorithm would hold a small write (the TLS handshake's flights, an answer written
+  // in two pieces) until the client's delayed ACK, up to ~40 ms: every write here is a whole
+  // message the client waits for.
+  beast::error_code no_delay_error;
+  socket.set_option(net::ip::tcp::no_delay(true), no_delay_error);
   if (state_.connections.load() >= state_.config.max_connections) {
     state_.metrics.refused_connections.Increment();
     beast::error_code ignored;

@@ -13,8 +13,8 @@
 
 namespace tributary::ingest {
 
-/// The listening socket: accepts each connection onto a strand of its own and starts a
-/// detect_session, or closes it at once when INGEST_MAX_CONNECTIONS are open. A failed accept
+/// The listening socket: accepts each connection onto a strand of its own, with TCP_NODELAY, and
+/// starts a detect_session, or closes it at once when INGEST_MAX_CONNECTIONS are open. A failed accept
 /// (out of file descriptors, say) waits before the next try, 10 ms doubling up to 1 s and back to
 /// 10 ms after a success, rather than failing again at once in a busy loop. Owned by a shared_ptr
 /// (main's and its pending accept's or timer's); `stop` may be called from any thread.

@@ -1,6 +1,10 @@
 // Writes a wrk Lua script that cycles through every example payload of @octokit/webhooks-examples,
 // each signed as GitHub signs it (X-Hub-Signature-256 over the exact body), with a fresh delivery id
-// per request. Usage: node make_wrk_script.mjs INDEX_JSON SECRET OUT.lua
+// per request. With WRK_CONNECTION_CLOSE=1 in wrk's environment each request says
+// `Connection: close`, so wrk opens a new connection for each. done() prints one line:
+// "result requests=N errors=N non2xx=N seconds=S p50_us=N p99_us=N p999_us=N".
+// Also writes OUT.deliveries: one "event<TAB>json" line per example, for the producer-only client.
+// Usage: node make_wrk_script.mjs INDEX_JSON SECRET OUT.lua
 import { readFileSync, writeFileSync } from "node:fs";
 import { createHmac } from "node:crypto";
 
@@ -30,6 +34,8 @@ for (const r of requests) script += `  {${lua(r.event)}, ${lua(r.signature)}, ${
 script += `}
 local counter = 0
 local thread_id = 0
+local connection_close = os.getenv("WRK_CONNECTION_CLOSE") == "1"
+
 local next_thread = 0
 function setup(thread)
   thread:set("thread_id", next_thread)
@@ -45,18 +51,19 @@ function request()
     ["X-GitHub-Delivery"] = string.format("bench-%d-%d", thread_id, counter),
     ["X-Hub-Signature-256"] = r[2],
   }
+  if connection_close then headers["Connection"] = "close" end
   return wrk.format("POST", wrk.path, headers, r[3])
 end
-local statuses = {}
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
 function done(summary, latency, requests)
-  io.write(string.format("requests %d, errors %d, p50 %.1f ms, p99 %.1f ms\\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.timeout
+  io.write(string.format("result requests=%d errors=%d non2xx=%d seconds=%.3f p50_us=%d p99_us=%d p999_us=%d\\n",
+    summary.requests, errors, summary.errors.status, summary.duration / 1e6,
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9)))
 end
 `;
 // One char per byte above: latin1 writes each back as that byte.
 writeFileSync(out, script, "latin1");
+writeFileSync(out.replace(/\.lua$/, "") + ".deliveries",
+              requests.map((r) => `${r.event}\t${r.body}\n`).join(""));
 console.log(`${requests.length} signed example requests written to ${out}`);

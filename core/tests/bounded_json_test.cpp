@@ -2,6 +2,7 @@
 #include "core/envelope.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidjson/memorystream.h>
 
 #include <string>
 
@@ -105,6 +106,51 @@ TEST(scan_payload, refuses_as_the_parser_does) {
   const auto broken = scan_payload(R"({"repository":{"full_name":"o/r"})");
   EXPECT_EQ(broken.check.verdict, json_verdict::not_json);
   EXPECT_TRUE(broken.repository_full_name.empty());
+}
+
+// The reference: rapidjson's validating parse of the bytes, as both functions did before they read
+// an ASCII text without UTF-8 validation (and, for scan_payload, as a NUL-terminated stream).
+bool reference_accepts(const std::string& text) {
+  rapidjson::Document document;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  document.ParseStream<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(stream);
+  return !document.HasParseError();
+}
+
+TEST(scan_payload, the_ascii_fast_path_judges_as_the_validating_parse) {
+  using namespace std::string_literals;
+  const std::string texts[] = {
+      R"({"a":"plain","b":[1,2.5e3,-0,true,false,null]})",
+      R"({"a":"escapes \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00"})",
+      R"({"a":"\ud800"})",                      // a lone high surrogate
+      R"({"a":"\udc00x"})",                     // a lone low surrogate
+      R"({"a":"\u12"})",                        // a short escape
+      R"({"a":"\q"})",                          // an unknown escape
+      "{\"a\":\"tab\there\"}",                  // a raw control byte in a string
+      "{\"a\":\"x\"}\0trailing"s,             // a NUL after the root
+      "{\"a\":\"x\0y\"}"s,                     // a NUL inside a string
+      "\0"s,
+      "",
+      "   ",
+      R"({"a":"0123456789abcdef0123456789abcdef0123456789abcdef"})",  // runs longer than 16 bytes
+      R"({"a":"0123456789abcdef0123456789abcd"ef"})",
+      "{\"a\":\"\xc3\xa9t\xc3\xa9\"}",           // UTF-8, validated as before
+      "{\"a\":\"\xc3\x28\"}",                    // broken UTF-8
+      "{\"a\":\"\xed\xa0\x80\"}",                // an encoded surrogate
+      R"([1,2,)",
+      R"({"a":1}{"b":2})",
+  };
+  for (const auto& text : texts) {
+    EXPECT_EQ(scan_payload(text).check.ok(), reference_accepts(text)) << text;
+    rapidjson::Document document;
+    EXPECT_EQ(parse_bounded_json(document, text).ok(), reference_accepts(text)) << text;
+  }
+  // Every length around the 16-byte blocks, so that a string's end falls at each place in one.
+  for (std::size_t length = 0; length < 48; ++length) {
+    const auto text = R"({"a":")" + std::string(length, 'x') + R"("})";
+    EXPECT_TRUE(scan_payload(text).check.ok()) << length;
+    EXPECT_FALSE(scan_payload(text.substr(0, text.size() - 2)).check.ok()) << length;
+  }
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ TEST(ingest_settings, defaults_follow_the_contract) {
   EXPECT_EQ(config.producer_properties.at("bootstrap.servers"), "127.0.0.1:9092");
   // The delivery timeout must end before GitHub's 10 s.
   EXPECT_LT(std::stoi(config.producer_properties.at("message.timeout.ms")), 10000);
+  // Every answer waits for its own message: no linger added to it (BENCHMARKS.md).
+  EXPECT_EQ(config.producer_properties.at("linger.ms"), "0");
   // GitHub's largest payload fits core's producer default, which ingest keeps.
   EXPECT_FALSE(config.producer_properties.contains("message.max.bytes"));
   EXPECT_GE(std::stoll(core::producer_defaults().at("message.max.bytes")), 26214400 + 65536);
