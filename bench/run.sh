@@ -5,6 +5,7 @@
 #   bench/run.sh [--output FILE]     (default: BENCHMARKS.md at the repository's root)
 # Sub-benches, each also runnable alone (without --markdown it prints its fragment):
 #   bench/ingest/run.sh --markdown F   bench/worker/run.sh --markdown F   bench/refold/run.sh --markdown F
+#   bench/dora/run.sh --markdown F
 # One that is missing is skipped, and the header says so. About 15 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +38,7 @@ fragments=$(mktemp -d /tmp/tributary-bench.XXXXXX)
 trap 'rm -rf "$fragments"' EXIT
 ran=()
 skipped=()
-for bench in ingest worker refold; do
+for bench in ingest worker refold dora; do
   script=bench/$bench/run.sh
   if [ ! -x "$script" ]; then
     skipped+=("$bench")
@@ -85,7 +86,7 @@ postgres=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail
   echo "| build | CMake \`Release\` (\`-O3\`), \`$TRIBUTARY_BUILD_DIR\` |"
   echo "| benches run | ${ran[*]:-none}$([ ${#skipped[@]} -gt 0 ] && echo "; skipped (no script): ${skipped[*]}") |"
   echo
-  for bench in ingest worker refold; do
+  for bench in ingest worker refold dora; do
     [ -s "$fragments/$bench.md" ] || continue
     cat "$fragments/$bench.md"
     echo

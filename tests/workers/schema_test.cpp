@@ -249,6 +249,15 @@ TEST(schema, the_analyst_role_reads_both_schemas_and_writes_nothing) {
   EXPECT_THROW(as_analyst("CREATE TABLE analytics.mine (x int)"), pqxx::insufficient_privilege);
 }
 
+TEST(schema, sessions_of_a_migrated_database_start_with_jit_off_and_may_turn_it_on) {
+  const auto url = migrated_database("workers_schema_jit");
+  pqxx::connection connection(url);  // a session that starts after the migrations
+  pqxx::work work(connection);
+  EXPECT_EQ(work.exec1("SHOW jit")[0].as<std::string>(), "off");
+  work.exec("SET jit = on");
+  EXPECT_EQ(work.exec1("SHOW jit")[0].as<std::string>(), "on");
+}
+
 TEST(schema, raw_payloads_are_text_compressed_with_lz4_in_monthly_partitions) {
   const auto url = migrated_database("workers_schema_raw");
   pqxx::connection connection(url);
