@@ -5,6 +5,7 @@
 #include "workers/payload_node.hpp"
 #include "workers/pg_array.hpp"
 #include "workers/pg_failure.hpp"
+#include "workers/raw_copy.hpp"
 #include "workers/rfc3339.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -14,7 +15,6 @@
 #include <numeric>
 #include <set>
 #include <thread>
-#include <tuple>
 #include <unordered_set>
 
 namespace tributary::workers {
@@ -244,14 +244,18 @@ void batch_applier::apply_once(const std::vector<std::size_t>& run, batch_outcom
   }
 
   if (!raw.empty()) {
-    pqxx::stream_to copy(work, "github.webhook_events",
-                         std::vector<std::string>{"received_at", "delivery_id", "event", "action",
-                                                  "source", "hook_id", "payload"});
+    copy_rows copy(work, "github.webhook_events",
+                   {"received_at", "delivery_id", "event", "action", "source", "hook_id", "payload"});
     for (const auto index : raw) {
       const auto& decoded = *decoded_[index].decoded;
-      copy << std::make_tuple(decoded.received_at_text, decoded.delivery_id, decoded.name,
-                              non_empty(decoded.action), decoded.source,
-                              non_empty(decoded.hook_id), *(*messages_)[index].value);
+      copy.field(decoded.received_at_text)
+          .field(decoded.delivery_id)
+          .field(decoded.name)
+          .field(non_empty(decoded.action))
+          .field(decoded.source)
+          .field(non_empty(decoded.hook_id))
+          .field(*(*messages_)[index].value)
+          .end_row();
     }
     copy.complete();
   }
