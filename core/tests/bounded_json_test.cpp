@@ -57,6 +57,27 @@ TEST(parse_bounded_json, refuses_what_is_not_json_or_not_utf8) {
   EXPECT_NE(invalid_utf8.message.find("offset"), std::string::npos);
 }
 
+// Well-formed UTF-8 exactly as the Unicode Standard's table 3-7 has it, wherever it sits.
+TEST(parse_bounded_json, accepts_well_formed_utf8_and_nothing_else) {
+  rapidjson::Document document;
+  const auto in_string = [](const std::string& bytes) { return "{\"a\":\"" + bytes + "\"}"; };
+  for (const std::string good : {"caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                 "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", "\xee\x80\x80",
+                                 "0123456789abcdef\xc2\x80"}) {
+    EXPECT_TRUE(parse_bounded_json(document, in_string(good)).ok()) << good;
+    EXPECT_TRUE(scan_payload(in_string(good)).check.ok()) << good;
+  }
+  for (const std::string bad :
+       {"\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xed\xa0\x80",
+        "\xf0\x80\x80\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\x80",
+        "\xc3", "\xe2\x82", "\xf0\x9f\x98", "\xe2\x28\xa1", "0123456789abcdef\xc3("}) {
+    const auto check = parse_bounded_json(document, in_string(bad));
+    EXPECT_EQ(check.verdict, json_verdict::not_json) << bad;
+    EXPECT_EQ(check.message.rfind("Invalid encoding in string.", 0), 0u) << check.message;
+    EXPECT_EQ(scan_payload(in_string(bad)).check.verdict, json_verdict::not_json) << bad;
+  }
+}
+
 TEST(parse_bounded_json, keeps_nul_characters_inside_strings) {
   rapidjson::Document document;
   ASSERT_TRUE(parse_bounded_json(document, R"({"a":"x\u0000y"})").ok());
