@@ -18,8 +18,7 @@
 #  6. the raw payload's storage (tributary-bench-apply, in process).
 # Writes its markdown fragment to FILE (--markdown) or stdout. About 2-3 minutes once built.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-root=$(pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${TRIBUTARY_BUILD_DIR:-$root/build-release}
 markdown=
 count=30000
@@ -27,7 +26,7 @@ naive_count=3000
 fresh_seconds=20
 while [ $# -gt 0 ]; do
   case $1 in
-    --markdown) markdown=$2; shift 2 ;;
+    --markdown) markdown=$(realpath -m "$2"); shift 2 ;;
     --count) count=$2; shift 2 ;;
     --naive-count) naive_count=$2; shift 2 ;;
     --fresh-seconds) fresh_seconds=$2; shift 2 ;;
@@ -36,6 +35,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 fresh_rate=1000
+cd "$root"
 
 log() { echo "bench/worker: $*" >&2; }
 
