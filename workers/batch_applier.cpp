@@ -5,22 +5,25 @@
 #include "workers/payload_node.hpp"
 #include "workers/pg_array.hpp"
 #include "workers/pg_failure.hpp"
+#include "workers/raw_copy.hpp"
 #include "workers/rfc3339.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <future>
 #include <numeric>
 #include <set>
 #include <thread>
-#include <tuple>
 #include <unordered_set>
 
 namespace tributary::workers {
 namespace {
 
 constexpr const char* insert_ledger = "apply_insert_ledger";
+// Below this many messages a second thread costs more than it saves.
+constexpr std::size_t k_parallel_decode_from = 32;
 constexpr const char* insert_dead_letter = "apply_insert_dead_letter";
 
 /// payload.repository.full_name, for the ledger's repository column (admin.webhook_coverage),
@@ -120,9 +123,21 @@ batch_outcome batch_applier::apply(const std::vector<incoming_message>& messages
   batch_outcome outcome;
   messages_ = &messages;
   now_ = std::chrono::system_clock::now();
+  // Decoding (parsing every body, mostly) is pure and about a third of the worker's CPU, and
+  // PostgreSQL waits meanwhile: a full batch is decoded on two threads, each its own half.
   decoded_.clear();
-  decoded_.reserve(messages.size());
-  for (const auto& message : messages) decoded_.push_back(decode_message(message, now_));
+  decoded_.resize(messages.size());
+  const auto decode_range = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) decoded_[i] = decode_message(messages[i], now_);
+  };
+  if (messages.size() >= k_parallel_decode_from) {
+    const auto half = messages.size() / 2;
+    auto second_half = std::async(std::launch::async, decode_range, half, messages.size());
+    decode_range(0, half);
+    second_half.get();
+  } else {
+    decode_range(0, messages.size());
+  }
 
   std::set<std::chrono::year_month_day> months;
   for (const auto& decoded : decoded_)
@@ -244,14 +259,18 @@ void batch_applier::apply_once(const std::vector<std::size_t>& run, batch_outcom
   }
 
   if (!raw.empty()) {
-    pqxx::stream_to copy(work, "github.webhook_events",
-                         std::vector<std::string>{"received_at", "delivery_id", "event", "action",
-                                                  "source", "hook_id", "payload"});
+    copy_rows copy(work, "github.webhook_events",
+                   {"received_at", "delivery_id", "event", "action", "source", "hook_id", "payload"});
     for (const auto index : raw) {
       const auto& decoded = *decoded_[index].decoded;
-      copy << std::make_tuple(decoded.received_at_text, decoded.delivery_id, decoded.name,
-                              non_empty(decoded.action), decoded.source,
-                              non_empty(decoded.hook_id), *(*messages_)[index].value);
+      copy.field(decoded.received_at_text)
+          .field(decoded.delivery_id)
+          .field(decoded.name)
+          .field(non_empty(decoded.action))
+          .field(decoded.source)
+          .field(non_empty(decoded.hook_id))
+          .field(*(*messages_)[index].value)
+          .end_row();
     }
     copy.complete();
   }

@@ -58,6 +58,27 @@ TEST(parse_bounded_json, refuses_what_is_not_json_or_not_utf8) {
   EXPECT_NE(invalid_utf8.message.find("offset"), std::string::npos);
 }
 
+// Well-formed UTF-8 exactly as the Unicode Standard's table 3-7 has it, wherever it sits.
+TEST(parse_bounded_json, accepts_well_formed_utf8_and_nothing_else) {
+  rapidjson::Document document;
+  const auto in_string = [](const std::string& bytes) { return "{\"a\":\"" + bytes + "\"}"; };
+  for (const std::string good : {"caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                 "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", "\xee\x80\x80",
+                                 "0123456789abcdef\xc2\x80"}) {
+    EXPECT_TRUE(parse_bounded_json(document, in_string(good)).ok()) << good;
+    EXPECT_TRUE(scan_payload(in_string(good)).check.ok()) << good;
+  }
+  for (const std::string bad :
+       {"\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xed\xa0\x80",
+        "\xf0\x80\x80\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\x80",
+        "\xc3", "\xe2\x82", "\xf0\x9f\x98", "\xe2\x28\xa1", "0123456789abcdef\xc3("}) {
+    const auto check = parse_bounded_json(document, in_string(bad));
+    EXPECT_EQ(check.verdict, json_verdict::not_json) << bad;
+    EXPECT_EQ(check.message.rfind("Invalid encoding in string.", 0), 0u) << check.message;
+    EXPECT_EQ(scan_payload(in_string(bad)).check.verdict, json_verdict::not_json) << bad;
+  }
+}
+
 TEST(parse_bounded_json, keeps_nul_characters_inside_strings) {
   rapidjson::Document document;
   ASSERT_TRUE(parse_bounded_json(document, R"({"a":"x\u0000y"})").ok());
@@ -108,16 +129,17 @@ TEST(scan_payload, refuses_as_the_parser_does) {
   EXPECT_TRUE(broken.repository_full_name.empty());
 }
 
-// The reference: rapidjson's validating parse of the bytes, as both functions did before they read
-// an ASCII text without UTF-8 validation (and, for scan_payload, as a NUL-terminated stream).
+// The reference: rapidjson's validating parse of the bytes, as both functions did before they
+// checked UTF-8 apart and read a NUL-terminated stream, except that the whole text must be read: a
+// NUL byte after the root ended rapidjson's input, and the bytes after it passed unread.
 bool reference_accepts(const std::string& text) {
   rapidjson::Document document;
   rapidjson::MemoryStream stream(text.data(), text.size());
   document.ParseStream<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(stream);
-  return !document.HasParseError();
+  return !document.HasParseError() && text.find('\0') == std::string::npos;
 }
 
-TEST(scan_payload, the_ascii_fast_path_judges_as_the_validating_parse) {
+TEST(scan_payload, the_fast_parse_judges_as_the_validating_parse) {
   using namespace std::string_literals;
   const std::string texts[] = {
       R"({"a":"plain","b":[1,2.5e3,-0,true,false,null]})",
@@ -140,6 +162,7 @@ TEST(scan_payload, the_ascii_fast_path_judges_as_the_validating_parse) {
       R"([1,2,)",
       R"({"a":1}{"b":2})",
   };
+  EXPECT_FALSE(reference_accepts("{\"a\":\"x\"}\0trailing"s));
   for (const auto& text : texts) {
     EXPECT_EQ(scan_payload(text).check.ok(), reference_accepts(text)) << text;
     rapidjson::Document document;

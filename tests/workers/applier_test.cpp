@@ -34,10 +34,12 @@ TEST(applier, every_example_folds_or_is_kept_raw) {
   EXPECT_EQ(database.count("SELECT count(*) FROM github.deliveries WHERE folded"), 155);
   EXPECT_EQ(database.count("SELECT count(*) FROM github.webhook_events"), 329);
   // The raw rows are GitHub's bodies, byte for byte.
-  EXPECT_EQ(work.exec_params1("SELECT payload FROM github.webhook_events WHERE delivery_id = $1",
-                              items[100].delivery_id)[0]
-                .as<std::string>(),
-            items[100].payload);
+  for (const auto& item : items)
+    EXPECT_EQ(work.exec_params1("SELECT payload FROM github.webhook_events WHERE delivery_id = $1",
+                                item.delivery_id)[0]
+                  .as<std::string>(),
+              item.payload)
+        << item.delivery_id;
   // Entities from the examples (ids as GitHub gave them).
   EXPECT_EQ(database.count("SELECT count(*) FROM github.pull_requests WHERE id = 279147437 "
                            "AND additions = 1 AND changed_files = 1"),
@@ -58,6 +60,29 @@ TEST(applier, every_example_folds_or_is_kept_raw) {
   EXPECT_EQ(again.folded_total(), 0u);
   EXPECT_EQ(database.count("SELECT count(*) FROM github.webhook_events"), 329);
   EXPECT_EQ(analytics_snapshot(database.url), before);
+}
+
+TEST(applier, raw_rows_keep_every_byte_that_copy_must_escape) {
+  applier_on_fresh_database database("workers_raw_bytes");
+  // JSON whitespace may be a tab, CR or LF; strings hold backslash escapes and any UTF-8.
+  const std::vector<std::string> bodies = {
+      "{\"a\":\"back\\\\slash \\n \\t \\\"quoted\\\"\"}",
+      "{\r\n\t\"a\" :\t[1,\r\n 2],\n\"b\\\\\":\"\\\\N\"}\n",
+      "{\"text\":\"caf\xc3\xa9 \xf0\x9f\x98\x80 \\u00e9\"}",
+      "{}"};
+  std::vector<delivery> items;
+  for (const auto& body : bodies)
+    items.push_back({"unfolded_event", "raw-" + std::to_string(items.size()),
+                     "2026-01-15T12:00:00.000Z", "webhook", "", body});
+  database.apply(to_messages(items));
+  pqxx::connection connection(database.url);
+  pqxx::work work(connection);
+  for (const auto& item : items)
+    EXPECT_EQ(work.exec_params1("SELECT payload FROM github.webhook_events WHERE delivery_id = $1",
+                                item.delivery_id)[0]
+                  .as<std::string>(),
+              item.payload)
+        << item.delivery_id;
 }
 
 TEST(applier, the_lifecycle_gives_the_exact_numbers) {

@@ -1,7 +1,7 @@
 // How many messages a second the worker's batch applier folds into PostgreSQL (ledger, raw row,
 // entities; one transaction per batch of 500), by how the raw payload is stored. The stream is
 // GitHub's 329 example payloads, each repeated under 40 delivery ids. Needs the test services
-// (bench/workers/run.sh starts them).
+// (bench/worker/run.sh starts them).
 //   tributary-bench-apply [text|pglz|json|jsonb]
 #include <chrono>
 #include <iostream>
