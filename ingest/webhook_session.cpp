@@ -17,6 +17,8 @@ namespace {
 // What a drain may read beyond the body limit: chunk framing and what was already buffered.
 constexpr std::uint64_t k_drain_slack = 64 * 1024;
 constexpr std::size_t k_drain_read = 64 * 1024;
+// The most of a declared body the read buffer is grown to hold before the body is read.
+constexpr std::size_t k_body_read_buffer = 64 * 1024;
 
 template <class Stream>
 Stream make_stream(beast::tcp_stream&& stream, service_state& state) {
@@ -155,6 +157,15 @@ void webhook_session<Stream>::read_webhook_body() {
   request_.body_memory = std::move(*reservation);
   parser_->body_limit(state_.config.max_body_bytes);
   if (parser_->chunked()) parser_->on_chunk_body(chunk_sink_);
+  // Beast reads at most the buffer's free room (512 bytes, or what the header's reads grew it
+  // to: 1 KiB for GitHub's headers), and each read is a system call, a timer armed and
+  // cancelled and a pass of the parser: a 10 KB body took ten. Room for the whole declared body
+  // (up to 64 KiB, as README's memory table allows a connection reading a body) takes one or two.
+  if (length) {
+    const auto wanted =
+        buffer_.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, k_body_read_buffer));
+    if (buffer_.capacity() < wanted) buffer_.reserve(wanted);
+  }
   tcp().expires_after(state_.config.body_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&webhook_session::on_read_body, this->shared_from_this()));

@@ -176,5 +176,26 @@ TEST(scan_payload, the_fast_parse_judges_as_the_validating_parse) {
   }
 }
 
+// Texts up to 64 KiB are read in situ from a copy, larger ones where they are: the same keys and
+// verdicts either way, escapes unescaped, and the caller's text untouched.
+TEST(scan_payload, the_in_situ_copy_and_the_large_text_scan_agree) {
+  const std::string small =
+      R"({"repository":{"full\u005fname":"o\/r\"x"},"sender":{"login":"s"},"pad":"PAD"})";
+  const auto padded = [&](std::size_t pad) {
+    auto text = small;
+    text.replace(text.find("PAD"), 3, std::string(pad, 'p'));
+    return text;
+  };
+  for (const auto& text : {padded(10), padded(70 * 1024)}) {
+    const auto before = text;
+    const auto scan = scan_payload(text);
+    EXPECT_TRUE(scan.check.ok()) << text.size();
+    EXPECT_EQ(scan.repository_full_name, "o/r\"x") << text.size();
+    EXPECT_EQ(scan.sender_login, "s") << text.size();
+    EXPECT_EQ(text, before);
+    EXPECT_FALSE(scan_payload(text.substr(0, text.size() - 1)).check.ok()) << text.size();
+  }
+}
+
 }  // namespace
 }  // namespace tributary::core
