@@ -23,6 +23,36 @@ TEST(append_copy_field, keeps_every_other_byte_as_it_is) {
   EXPECT_EQ(line, std::string("plain \"json\" caf\xc3\xa9 \\\\N ") + '\x01' + "\x7f\xff");
 }
 
+// The scan goes sixteen bytes at a time: every length around those blocks, with each of the
+// four bytes at every position, must escape exactly as byte by byte.
+TEST(append_copy_field, escapes_at_every_position_of_the_blocks_scanned) {
+  const auto byte_by_byte = [](const std::string& text) {
+    std::string escaped;
+    for (const char c : text) {
+      switch (c) {
+        case '\\': escaped += "\\\\"; break;
+        case '\n': escaped += "\\n"; break;
+        case '\r': escaped += "\\r"; break;
+        case '\t': escaped += "\\t"; break;
+        default: escaped += c;
+      }
+    }
+    return escaped;
+  };
+  for (std::size_t length = 0; length <= 50; ++length) {
+    for (const char special : {'\\', '\n', '\r', '\t'}) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string text(length, 'a');
+        text[at] = special;
+        if (at + 17 < length) text[at + 17] = '\\';
+        std::string line;
+        append_copy_field(line, text);
+        ASSERT_EQ(line, byte_by_byte(text)) << "length " << length << ", at " << at;
+      }
+    }
+  }
+}
+
 TEST(append_copy_field, a_null_is_backslash_n) {
   std::string line;
   append_copy_null(line);
