@@ -9,6 +9,28 @@
 #include <algorithm>
 
 namespace tributary::testing {
+namespace {
+
+/// One row as "a|b|c", NULL as "-".
+std::string row_text(const pqxx::row& row) {
+  std::string line;
+  for (const auto& field : row) {
+    if (!line.empty()) line += '|';
+    line += field.is_null() ? "-" : field.c_str();
+  }
+  return line;
+}
+
+}  // namespace
+
+std::vector<std::string> rows_of(const std::string& url, const std::string& query) {
+  pqxx::connection connection(url);
+  pqxx::work work(connection);
+  work.exec("SET TIME ZONE 'UTC'");
+  std::vector<std::string> rows;
+  for (const auto& row : work.exec(query)) rows.push_back(row_text(row));
+  return rows;
+}
 
 std::map<std::string, std::vector<std::string>> analytics_snapshot(const std::string& url) {
   static const std::vector<std::pair<std::string, std::string>> queries = {
@@ -63,14 +85,7 @@ std::map<std::string, std::vector<std::string>> analytics_snapshot(const std::st
   std::map<std::string, std::vector<std::string>> snapshot;
   for (const auto& [view, query] : queries) {
     auto& rows = snapshot[view];
-    for (const auto& row : work.exec(query)) {
-      std::string line;
-      for (const auto& field : row) {
-        if (!line.empty()) line += '|';
-        line += field.is_null() ? "-" : field.c_str();
-      }
-      rows.push_back(line);
-    }
+    for (const auto& row : work.exec(query)) rows.push_back(row_text(row));
     // The ORDER BY keys need not be unique (GitHub's examples reuse a full_name for several
     // repository ids): sort whole rows so that equal contents compare equal.
     std::sort(rows.begin(), rows.end());

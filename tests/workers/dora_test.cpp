@@ -266,23 +266,6 @@ std::vector<delivery> build_history() {
   return h.take_deliveries();
 }
 
-/// Rows of `query` as "a|b|c" strings (NULL as "-"), in the query's order.
-std::vector<std::string> rows_of(const std::string& url, const std::string& query) {
-  pqxx::connection connection(url);
-  pqxx::work work(connection);
-  work.exec("SET TIME ZONE 'UTC'");
-  std::vector<std::string> rows;
-  for (const auto& row : work.exec(query)) {
-    std::string line;
-    for (const auto& field : row) {
-      if (!line.empty()) line += '|';
-      line += field.is_null() ? "-" : field.c_str();
-    }
-    rows.push_back(line);
-  }
-  return rows;
-}
-
 /// Every DORA and cycle view of the database at `url`, as rows.
 std::map<std::string, std::vector<std::string>> dora_views(const std::string& url) {
   return {

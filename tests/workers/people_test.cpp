@@ -9,6 +9,7 @@
 #include "tests/harness/unique_name.hpp"
 #include "tests/harness/wait_until.hpp"
 #include "tests/harness/broker_control.hpp"
+#include "tests/workers/analytics_snapshot.hpp"
 #include "tests/workers/applier_fixture.hpp"
 #include "tests/workers/worker_stream.hpp"
 #include "workers/refold.hpp"
@@ -171,22 +172,6 @@ std::vector<delivery> whole_history() {
   auto items = history.before_the_linking_push();
   for (auto& item : history.the_linking_push()) items.push_back(std::move(item));
   return items;
-}
-
-/// Rows of `query`, each as "a|b|c" (NULL as "-"), in the query's order.
-std::vector<std::string> rows_of(const std::string& url, const std::string& query) {
-  pqxx::connection connection(url);
-  pqxx::work work(connection);
-  std::vector<std::string> rows;
-  for (const auto& row : work.exec(query)) {
-    std::string line;
-    for (const auto& field : row) {
-      if (!line.empty()) line += '|';
-      line += field.is_null() ? "-" : field.c_str();
-    }
-    rows.push_back(line);
-  }
-  return rows;
 }
 
 const char* summary_query =
